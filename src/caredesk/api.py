@@ -1,0 +1,32 @@
+"""The JSON API at /api/v1/ (django-ninja): OpenAPI at /api/v1/openapi.json,
+interactive docs at /api/v1/docs. Each app contributes a router from its api.py."""
+
+from __future__ import annotations
+
+from ninja import NinjaAPI
+
+from caredesk.core.api_support import BearerTokenAuth, SessionOrNone, install_error_handlers
+
+api = NinjaAPI(
+    title="CareDesk API",
+    version="1",
+    description=(
+        "The operations desk of clinical services. Authenticate with a personal API token "
+        "(`Authorization: Bearer cdk_...`, created on your profile page) or a browser session. "
+        "Every list is paginated (`page`, `page_size`) and scoped to the sites and units you hold a role on. "
+        'Errors always look like `{"error": {"code", "message", "fields"}}`.'
+    ),
+    auth=[BearerTokenAuth(), SessionOrNone()],
+    urls_namespace="api",
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+install_error_handlers(api)
+
+from caredesk.accounts.api import router as accounts_router  # noqa: E402
+from caredesk.core.audit_api import router as audit_router  # noqa: E402
+from caredesk.org.api import router as org_router  # noqa: E402
+
+api.add_router("/", accounts_router)
+api.add_router("/", org_router)
+api.add_router("/audit", audit_router)

@@ -1,0 +1,1 @@
+"""Sites (branches), units with their type, rooms and beds."""

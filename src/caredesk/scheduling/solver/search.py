@@ -1,0 +1,256 @@
+"""Solve strategies: one CP-SAT model, rolling construction, and
+large-neighbourhood search (LNS) around the incumbent.
+
+``solve`` (strategy ``auto``):
+
+1. First roster: if the whole model is small enough, CP-SAT on it for a short
+   slice (which also gives the lower bound, and may prove optimality);
+   otherwise a rolling construction: free a window of days with the past fixed
+   and the future open, keeping per-staff totals on a pro-rata track.
+2. LNS until the deadline: free a neighbourhood (a window of days for all
+   staff, a few staff over the whole horizon, or a block of both), fix every
+   other cell to the incumbent, re-solve with the incumbent as hint, and keep
+   the result if the exact evaluation is not worse.  Neighbourhood sizes adapt:
+   grow when the sub-problem is solved to optimality, shrink when it times out.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import time
+from dataclasses import dataclass, field
+
+from ortools.sat.python import cp_model
+
+from .build import build_model
+from .evaluate import evaluate
+from .indexed import OFF, Grid, Indexed, grid_from_roster, index_problem, roster_from_grid
+from .model import Problem, Progress, SolveParams, SolveResult, Status
+
+#: whole-model size (allowed cells x shifts) above which we construct by windows
+FULL_MODEL_LIMIT = 150_000
+#: free (staff, day) cells of the first LNS neighbourhoods
+START_CELLS = 600
+
+
+@dataclass
+class _State:
+    ix: Indexed
+    params: SolveParams
+    deadline: float
+    t0: float
+    rng: random.Random
+    grid: Grid | None = None
+    objective: int | None = None
+    bound: int | None = None
+    optimal: bool = False
+    infeasible: bool = False
+    log: list[str] = field(default_factory=list)
+
+    def left(self) -> float:
+        return self.deadline - time.monotonic()
+
+    def note(self, msg: str) -> None:
+        line = f"{time.monotonic() - self.t0:7.2f}s {msg}"
+        self.log.append(line)
+        if self.params.log:
+            print(line, flush=True)
+
+    def offer(self, grid: Grid) -> bool:
+        ev = evaluate(self.ix, grid)
+        if not ev.feasible:
+            self.note(f"rejected infeasible candidate: {ev.violations[:2]}")
+            return False
+        if self.objective is None or ev.objective <= self.objective:
+            improved = self.objective is None or ev.objective < self.objective
+            self.grid, self.objective = grid, ev.objective
+            if improved:
+                self.report()
+            return True
+        return False
+
+    def report(self) -> None:
+        if self.params.progress is not None and self.objective is not None:
+            bound = self.bound if self.bound is not None else 0
+            self.params.progress(Progress(self.objective, bound, time.monotonic() - self.t0))
+
+
+def _solver(params: SolveParams, seconds: float, seed: int) -> cp_model.CpSolver:
+    s = cp_model.CpSolver()
+    s.parameters.max_time_in_seconds = max(0.05, seconds)
+    s.parameters.num_workers = max(1, params.workers)
+    s.parameters.random_seed = seed
+    # The LP relaxation of this model is tight (cover, totals and windows are
+    # linear); the full-linearisation worker proves small neighbourhoods
+    # optimal quickly, while the default portfolio keeps the bound near zero.
+    s.parameters.linearization_level = 2
+    if s.parameters.num_workers >= 2:
+        s.parameters.subsolvers.append("max_lp")
+    return s
+
+
+class _FullCallback(cp_model.CpSolverSolutionCallback):
+    def __init__(self, state: _State) -> None:
+        super().__init__()
+        self.state = state
+
+    def on_solution_callback(self) -> None:
+        if self.state.params.progress is not None:
+            self.state.params.progress(
+                Progress(int(self.objective_value), int(self.best_objective_bound), time.monotonic() - self.state.t0)
+            )
+
+
+def _solve_full(st: _State, seconds: float) -> None:
+    ix = st.ix
+    built = build_model(ix, grid=st.grid, free=None) if st.grid is None else build_model(ix, st.grid)
+    if st.grid is not None:
+        built.hint(st.grid)
+    solver = _solver(st.params, seconds, st.params.seed)
+    code = solver.solve(built.model, _FullCallback(st))
+    st.note(f"full model: {solver.status_name(code)} obj={solver.objective_value:.0f} bound={solver.best_objective_bound:.0f}")
+    if code == cp_model.INFEASIBLE:
+        st.infeasible = True
+        return
+    if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        st.bound = math.ceil(solver.best_objective_bound - 1e-6)
+        blank = [[OFF] * ix.H for _ in range(ix.E)]
+        st.offer(built.extract(solver, blank if st.grid is None else st.grid))
+        if code == cp_model.OPTIMAL and st.objective is not None and st.objective <= st.bound:
+            st.optimal = True
+    elif code == cp_model.UNKNOWN and solver.best_objective_bound > -1e18:
+        st.bound = math.ceil(solver.best_objective_bound - 1e-6)
+
+
+def _construct(st: _State, budget: float) -> None:
+    """Rolling-horizon construction: window of days free, past fixed, future open.
+
+    Windows overlap by half so each one can revise the tail of the previous
+    one; when a window is infeasible it is widened backwards (then forwards).
+    """
+    ix = st.ix
+    H = ix.H
+    window = min(H, 28)
+    step = 14
+    grid: Grid = [[OFF] * H for _ in range(ix.E)]
+    end_time = time.monotonic() + budget
+    start, back, fwd = 0, 0, 0
+    while st.left() > 1:
+        lo = max(0, start - back * step)
+        hi = min(H, start + window + fwd)
+        if H - hi < step:  # do not leave a short tail
+            hi = H
+        free = [[lo <= d < hi for d in range(H)] for _ in range(ix.E)]
+        built = build_model(ix, grid, free, known_until=hi)
+        n_left = max(1, math.ceil((H - start) / step))
+        per = max(1.0, (end_time - time.monotonic()) / n_left)
+        solver = _solver(st.params, min(2 * per, st.left() - 0.5), st.params.seed + start)
+        code = solver.solve(built.model)
+        if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            grid = built.extract(solver, grid)
+            st.note(f"construct days {lo}-{hi}: {solver.status_name(code)} {solver.objective_value:.0f}")
+            if hi >= H:
+                st.offer(grid)
+                return
+            start, back, fwd = start + step, 0, 0
+            continue
+        st.note(f"construct days {lo}-{hi}: {solver.status_name(code)}, widening")
+        if lo == 0 and hi >= H:
+            return
+        if lo > 0:
+            back += 1
+        else:
+            fwd += step
+
+
+def _neighbourhood(st: _State, kind: str, cells: float) -> list[list[bool]]:
+    ix, rng = st.ix, st.rng
+    H, E = ix.H, ix.E
+    free = [[False] * H for _ in range(E)]
+    if kind == "days":
+        ln = max(2, min(H, int(cells / E)))
+        a = rng.randrange(0, H - ln + 1)
+        for e in range(E):
+            for d in range(a, a + ln):
+                free[e][d] = True
+    elif kind == "staff":
+        k = max(2, min(E, int(round(cells / H))))
+        for e in rng.sample(range(E), k):
+            free[e] = [True] * H
+    else:  # block: some staff over a window
+        k = max(2, min(E, int(math.sqrt(cells * E / H))))
+        ln = max(2, min(H, int(cells / k)))
+        a = rng.randrange(0, H - ln + 1)
+        for e in rng.sample(range(E), k):
+            for d in range(a, a + ln):
+                free[e][d] = True
+    return free
+
+
+def _lns(st: _State) -> None:
+    ix = st.ix
+    assert st.grid is not None
+    kinds = ["days", "staff", "block"]
+    total_cells = ix.E * ix.H
+    size = dict.fromkeys(kinds, float(min(START_CELLS, total_cells)))
+    it = 0
+    per_iter = min(5.0, max(0.5, st.params.time_limit / 40))
+    while st.left() > 0.3 and not st.optimal:
+        it += 1
+        kind = st.rng.choice(kinds)
+        free = _neighbourhood(st, kind, size[kind])
+        built = build_model(ix, st.grid, free)
+        built.hint(st.grid)
+        solver = _solver(st.params, min(per_iter, st.left() - 0.1), st.params.seed + it)
+        code = solver.solve(built.model)
+        if st.params.log:
+            st.note(
+                f"  it {it} {kind} size={size[kind]:.0f} {solver.status_name(code)} "
+                f"obj={solver.objective_value:.0f} bnd={solver.best_objective_bound:.0f} t={solver.wall_time:.2f}"
+            )
+        if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            before = st.objective
+            st.offer(built.extract(solver, st.grid))
+            if st.objective is not None and before is not None and st.objective < before:
+                st.note(f"lns {it} {kind} {size[kind]:.0f}: {before} -> {st.objective}")
+        if code == cp_model.OPTIMAL:
+            size[kind] = min(0.6 * total_cells, size[kind] * 1.15)
+        else:
+            size[kind] = max(2.0 * ix.H if kind == "staff" else 20.0, size[kind] * 0.85)
+        if st.bound is not None and st.objective is not None and st.objective <= st.bound:
+            st.optimal = True
+
+
+def solve(problem: Problem, params: SolveParams | None = None) -> SolveResult:
+    params = params or SolveParams()
+    t0 = time.monotonic()
+    ix = index_problem(problem)
+    st = _State(ix, params, t0 + params.time_limit, t0, random.Random(params.seed))
+    if params.hint is not None:
+        st.offer(grid_from_roster(ix, params.hint))
+    size = sum(len(a) for row in ix.allowed for a in row)
+    strategy = params.strategy
+    if strategy == "auto":
+        strategy = "lns" if ix.E * ix.H > 0 else "full"
+    if strategy == "full":
+        _solve_full(st, st.left())
+    else:
+        if st.grid is None:
+            if size <= FULL_MODEL_LIMIT:
+                _solve_full(st, min(st.left(), max(2.0, 0.15 * params.time_limit)))
+            if st.grid is None and not st.infeasible and size > FULL_MODEL_LIMIT:
+                _construct(st, 0.5 * st.left())
+            if st.grid is None and not st.infeasible and st.left() > 0.5:
+                _solve_full(st, st.left())
+        if st.grid is not None and not st.optimal and st.left() > 0.3:
+            _lns(st)
+    elapsed = time.monotonic() - t0
+    if st.infeasible:
+        return SolveResult(Status.INFEASIBLE, {}, None, {}, st.bound, elapsed, st.log)
+    if st.grid is None:
+        return SolveResult(Status.UNKNOWN, {}, None, {}, st.bound, elapsed, st.log)
+    ev = evaluate(ix, st.grid)
+    status = Status.OPTIMAL if st.optimal else Status.FEASIBLE
+    bound = st.bound if st.bound is not None else None
+    return SolveResult(status, roster_from_grid(ix, st.grid), ev.objective, dict(ev.breakdown), bound, elapsed, st.log)

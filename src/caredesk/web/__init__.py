@@ -1,0 +1,1 @@
+"""Base layout, navigation, the home dashboard, scope switcher, health check."""

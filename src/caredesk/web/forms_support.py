@@ -1,0 +1,45 @@
+"""Glue between Django forms on pages and the services they call."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import pydantic
+from django import forms
+
+from caredesk.core import errors
+
+T = TypeVar("T")
+
+
+def run(form: forms.BaseForm, action: Callable[[], T]) -> T | None:
+    """Call a service; put its validation messages on the form's fields.
+
+    Returns the service's result, or None when the form now carries errors.
+    Permission and not-found errors propagate (they become a 403/404 page).
+    """
+    try:
+        return action()
+    except pydantic.ValidationError as exc:
+        for item in exc.errors():
+            name = str(item["loc"][0]) if item["loc"] else None
+            form.add_error(name if name in form.fields else None, str(item["msg"]))
+    except (errors.ValidationFailed, errors.Conflict) as exc:
+        placed = False
+        for name, messages in exc.fields.items():
+            target = name if name in form.fields else None
+            for message in messages:
+                form.add_error(target, message)
+                placed = True
+        if not placed:
+            form.add_error(None, exc.message)
+    return None
+
+
+def version_field() -> forms.IntegerField:
+    return forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+def changed_data(form: forms.BaseForm, names: list[str]) -> dict[str, Any]:
+    return {n: form.cleaned_data[n] for n in names if n in form.cleaned_data}
