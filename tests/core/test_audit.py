@@ -132,3 +132,41 @@ def test_records_that_are_not_patient_information_are_not_logged_on_view(world):
     before = AuditEvent.objects.count()
     audit.log_patient_view(world.nurse_a, world.icu_a)
     assert AuditEvent.objects.count() == before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_transactional_tests_can_still_empty_the_audit_table(world):
+    """The test suite's flush between transactional tests is the one allowed purge."""
+    _three_events(world)
+    assert AuditEvent.objects.count() >= 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_appends_keep_a_single_chain(world):
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrency runs in the PostgreSQL pass of the suite (DATABASE_URL=postgres://...)")
+    import threading
+
+    from django.db import connections
+
+    errors_seen: list[BaseException] = []
+
+    def append(n: int) -> None:
+        try:
+            for i in range(5):
+                with transaction.atomic():
+                    audit.record(actor=world.director_a, action=f"test.thread{n}", obj=world.icu_a, after={"i": i})
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors_seen.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=append, args=(n,)) for n in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors_seen
+    assert AuditEvent.objects.filter(action__startswith="test.thread").count() == 40
+    result = audit.verify()
+    assert result.ok, result.problem

@@ -139,7 +139,8 @@ def record(
     with transaction.atomic():
         head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
         if head is None:  # a fresh database (or one emptied by the test suite)
-            head = AuditChainHead.objects.create(pk=1)
+            AuditChainHead.objects.get_or_create(pk=1)  # race-safe: another writer may create it first
+            head = AuditChainHead.objects.select_for_update().get(pk=1)
         event = AuditEvent(
             seq=head.last_seq + 1,
             at=moment,

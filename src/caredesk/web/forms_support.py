@@ -25,7 +25,10 @@ def run(form: forms.BaseForm, action: Callable[[], T]) -> T | None:
         for item in exc.errors():
             name = str(item["loc"][0]) if item["loc"] else None
             form.add_error(name if name in form.fields else None, str(item["msg"]))
-    except (errors.ValidationFailed, errors.Conflict) as exc:
+    except errors.Conflict as exc:
+        # A stale edit: say so plainly; the details are about the hidden version field.
+        form.add_error(None, exc.message)
+    except errors.ValidationFailed as exc:
         placed = False
         for name, messages in exc.fields.items():
             target = name if name in form.fields else None
