@@ -77,11 +77,18 @@ class World:
         return getattr(self, name)
 
 
-def make_user(username: str, *, role: str | None = None, site: Any = None, unit: Any = None, discipline: str = "", **extra: Any) -> Any:
+def make_user(
+    username: str, *, role: str | None = None, site: Any = None, unit: Any = None, discipline: str = "", **extra: Any
+) -> Any:
     from caredesk.accounts.models import RoleGrant, User
 
-    user = User.objects.create_user(username=username, password=PASSWORD, first_name=username.split("_")[0].title(),
-                                    last_name=username.split("_")[-1].upper(), **extra)
+    user = User.objects.create_user(
+        username=username,
+        password=PASSWORD,
+        first_name=username.split("_")[0].title(),
+        last_name=username.split("_")[-1].upper(),
+        **extra,
+    )
     if role:
         RoleGrant.objects.create(user=user, role=role, site=site, unit=unit, discipline=discipline)
     return user
@@ -91,8 +98,12 @@ def make_user(username: str, *, role: str | None = None, site: Any = None, unit:
 def world(db: Any) -> World:
     from caredesk.org.models import Bed, Room, Site, Unit
 
-    site_a = Site.objects.create(name="Alpha General Hospital", code="ALPHA", kind="hospital", time_zone="America/New_York", city="Hartford")
-    site_b = Site.objects.create(name="Bravo Care Home", code="BRAVO", kind="nursing_home", time_zone="Europe/Paris", city="Lyon")
+    site_a = Site.objects.create(
+        name="Alpha General Hospital", code="ALPHA", kind="hospital", time_zone="America/New_York", city="Hartford"
+    )
+    site_b = Site.objects.create(
+        name="Bravo Care Home", code="BRAVO", kind="nursing_home", time_zone="Europe/Paris", city="Lyon"
+    )
     icu_a = Unit.objects.create(site=site_a, name="Alpha ICU", code="A-ICU", kind="icu")
     ms_a = Unit.objects.create(site=site_a, name="Alpha 4 West", code="A-4W", kind="med_surg")
     ltc_b = Unit.objects.create(site=site_b, name="Bravo Birch Wing", code="B-LTC", kind="long_term_care")
@@ -101,7 +112,15 @@ def world(db: Any) -> World:
     room_b = Room.objects.create(unit=ltc_b, name="B101", position=1)
     bed_b = Bed.objects.create(room=room_b, label="A")
     w = World(
-        site_a=site_a, site_b=site_b, icu_a=icu_a, ms_a=ms_a, ltc_b=ltc_b, room_a=room_a, bed_a=bed_a, room_b=room_b, bed_b=bed_b,
+        site_a=site_a,
+        site_b=site_b,
+        icu_a=icu_a,
+        ms_a=ms_a,
+        ltc_b=ltc_b,
+        room_a=room_a,
+        bed_a=bed_a,
+        room_b=room_b,
+        bed_b=bed_b,
         director_a=make_user("director_a", role="director", site=site_a),
         assistant_a=make_user("assistant_a", role="assistant_director", site=site_a),
         coordinator_a=make_user("coordinator_a", role="coordinator", site=site_a, unit=icu_a),

@@ -18,7 +18,6 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from caredesk.accounts.models import ApiToken, RoleGrant, User
 from caredesk.api import api as ninja_api
-from caredesk.core.models import AuditEvent
 from caredesk.org.models import Bed, Room, Site, Unit
 from tests.conftest import PASSWORD, World, bearer
 
@@ -26,7 +25,16 @@ pytestmark = pytest.mark.django_db
 
 OUTSIDERS = ["director_b", "auditor_b"]
 # Strings that exist only in site A's data; none may reach an outsider.
-MARKERS = ["Alpha General Hospital", "Alpha ICU", "Alpha 4 West", "A-ICU", "A201", "director_a", "nurse_a", "coordinator_a"]
+MARKERS = [
+    "Alpha General Hospital",
+    "Alpha ICU",
+    "Alpha 4 West",
+    "A-ICU",
+    "A201",
+    "director_a",
+    "nurse_a",
+    "coordinator_a",
+]
 
 
 def site_a_state(w: World) -> str:
@@ -37,7 +45,11 @@ def site_a_state(w: World) -> str:
         list(Room.objects.filter(unit__site=w.site_a).values()),
         list(Bed.objects.filter(room__unit__site=w.site_a).values()),
         list(RoleGrant.objects.filter(site=w.site_a).values()),
-        list(User.objects.filter(role_grants__site=w.site_a).values("id", "username", "language", "is_active", "password")),
+        list(
+            User.objects.filter(role_grants__site=w.site_a).values(
+                "id", "username", "language", "is_active", "password"
+            )
+        ),
         list(ApiToken.objects.filter(user__role_grants__site=w.site_a).values("id", "revoked_at")),
     ]
     return json.dumps(rows, default=str, sort_keys=True)
@@ -199,7 +211,11 @@ def _page_patterns() -> list[tuple[str, str]]:
     return sorted(found)
 
 
-PAGES = [(n, r) for n, r in _page_patterns() if n not in {"set_language", "javascript-catalog", "accounts:login", "accounts:logout", "healthz"}]
+PAGES = [
+    (n, r)
+    for n, r in _page_patterns()
+    if n not in {"set_language", "javascript-catalog", "accounts:login", "accounts:logout", "healthz"}
+]
 
 
 def page_url(route: str, t: dict[str, Any]) -> str:
@@ -215,7 +231,9 @@ def test_page_gives_another_site_nothing(world, client, name, route, outsider):
     client.force_login(world.persona(outsider))
     before = site_a_state(world)
     for method in ("get", "post"):
-        response = getattr(client, method)(url, data={"version": 1, "name": "walk", "label": "Z", "role": "director", "site": t["site_id"]})
+        response = getattr(client, method)(
+            url, data={"version": 1, "name": "walk", "label": "Z", "role": "director", "site": t["site_id"]}
+        )
         content = body_of(response)
         assert not leaks(content), f"{method.upper()} {url} leaked {leaks(content)} to {outsider}"
         if "<int:" in route:

@@ -1,14 +1,14 @@
 """The `caredesk` command line for administrators.
 
-    caredesk demo          set up (migrate, demo data) and run web server + worker
-    caredesk serve         run the web server
-    caredesk worker        run the background worker
-    caredesk migrate       create or update the database tables
-    caredesk createadmin   create an administrator log-in
-    caredesk seed          load deterministic demo or scale data
-    caredesk audit verify  check the audit trail's chain
-    caredesk bench roster  solve one rostering benchmark instance
-    caredesk manage ...    any Django management command
+caredesk demo          set up (migrate, demo data) and run web server + worker
+caredesk serve         run the web server
+caredesk worker        run the background worker
+caredesk migrate       create or update the database tables
+caredesk createadmin   create an administrator log-in
+caredesk seed          load deterministic demo or scale data
+caredesk audit verify  check the audit trail's chain
+caredesk bench roster  solve one rostering benchmark instance
+caredesk manage ...    any Django management command
 """
 
 from __future__ import annotations
@@ -57,7 +57,7 @@ def cmd_createadmin(args: argparse.Namespace) -> int:
         if not sys.stdin.isatty():
             print("error: set CAREDESK_ADMIN_PASSWORD or run interactively", file=sys.stderr)
             return 2
-        password = getpass.getpass("Password for %s: " % args.username)
+        password = getpass.getpass(f"Password for {args.username}: ")
     try:
         password_validation.validate_password(password)
     except ValidationError as exc:
@@ -93,8 +93,12 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
 
 
 def _serve_args(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"), help="address to listen on (default 127.0.0.1, or $HOST)")
-    parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")), help="port (default 8000, or $PORT)")
+    parser.add_argument(
+        "--host", default=os.environ.get("HOST", "127.0.0.1"), help="address to listen on (default 127.0.0.1, or $HOST)"
+    )
+    parser.add_argument(
+        "--port", type=int, default=int(os.environ.get("PORT", "8000")), help="port (default 8000, or $PORT)"
+    )
     parser.add_argument("--workers", type=int, default=2, help="web server processes (default 2)")
 
 
@@ -147,9 +151,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
     print(f"CareDesk is running at {url}  (Ctrl-C stops the web server and the worker)")
     print(seeding.demo_logins_table())
     sys.stdout.flush()
+    # Fixed argument lists (no shell, no user input): the worker and the server.
     worker = subprocess.Popen([sys.executable, "-m", "caredesk.cli", "worker"], start_new_session=True)
-    server = subprocess.Popen(
-        [sys.executable, "-m", "caredesk.cli", "serve", "--host", args.host, "--port", str(args.port)], start_new_session=True
+    server = subprocess.Popen(  # noqa: S603
+        [sys.executable, "-m", "caredesk.cli", "serve", "--host", args.host, "--port", str(args.port)],
+        start_new_session=True,
     )
     children = [server, worker]
 
@@ -211,7 +217,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--access-log", action="store_true", help="print one line per request")
     p.set_defaults(func=cmd_serve)
 
-    p = sub.add_parser("worker", help="run the background worker", description="Run the background task worker, its heartbeat and the periodic jobs.")
+    p = sub.add_parser(
+        "worker",
+        help="run the background worker",
+        description="Run the background task worker, its heartbeat and the periodic jobs.",
+    )
     p.add_argument("--queues", default="*", help="comma-separated queues to process (default: all)")
     p.set_defaults(func=cmd_worker)
 
@@ -240,14 +250,22 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("audit", help="audit trail tools", description="Audit trail tools.")
     audit_sub = p.add_subparsers(dest="audit_command", required=True, metavar="ACTION")
-    v = audit_sub.add_parser("verify", help="check the whole chain", description="Check every event's seal and the chain; exit 1 naming the first event changed, removed or inserted.")
+    v = audit_sub.add_parser(
+        "verify",
+        help="check the whole chain",
+        description="Check every event's seal and the chain; exit 1 naming the first event changed, removed or inserted.",
+    )
     v.set_defaults(func=cmd_audit_verify)
 
-    p = sub.add_parser("bench", help="benchmarks", description="Run one benchmark; see `caredesk bench roster --help`.", add_help=False)
+    p = sub.add_parser(
+        "bench", help="benchmarks", description="Run one benchmark; see `caredesk bench roster --help`.", add_help=False
+    )
     p.add_argument("what", choices=["roster"], help="which benchmark")
     p.set_defaults(func=None, bench=True)
 
-    sub.add_parser("manage", help="run any Django management command", add_help=False).set_defaults(func=None, manage=True)
+    sub.add_parser("manage", help="run any Django management command", add_help=False).set_defaults(
+        func=None, manage=True
+    )
     return parser
 
 
@@ -256,7 +274,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if argv and argv[0] == "manage":
         return cmd_manage(argv[1:])
     if argv and argv[0] == "bench" and len(argv) >= 2 and argv[1] not in ("-h", "--help"):
-        args, rest = build_parser().parse_known_args(argv[:2])
+        args, _ = build_parser().parse_known_args(argv[:2])
         return cmd_bench(args, argv[2:])
     args = build_parser().parse_args(argv)
     return int(args.func(args))

@@ -13,7 +13,10 @@ pytestmark = pytest.mark.django_db
 
 def new_user(site_id, **grant):
     return schemas.UserCreate(
-        username="new.nurse", first_name="New", last_name="Nurse", password="Lantern-quiet-river-42",
+        username="new.nurse",
+        first_name="New",
+        last_name="Nurse",
+        password="Lantern-quiet-river-42",
         grant=schemas.GrantCreate(**({"role": "clinician", "site_id": site_id, "discipline": "rn"} | grant)),
     )
 
@@ -23,7 +26,12 @@ def test_managers_create_log_ins_on_their_site(world, persona):
     user = services.create_user(world.persona(persona), new_user(world.site_a.pk, unit_id=world.icu_a.pk))
     assert user.check_password("Lantern-quiet-river-42")
     grant = user.active_grants().get()
-    assert (grant.role, grant.site_id, grant.unit_id, grant.discipline) == ("clinician", world.site_a.pk, world.icu_a.pk, "rn")
+    assert (grant.role, grant.site_id, grant.unit_id, grant.discipline) == (
+        "clinician",
+        world.site_a.pk,
+        world.icu_a.pk,
+        "rn",
+    )
 
 
 @pytest.mark.parametrize("persona", ["coordinator_a", "nurse_a", "auditor_a", "finance_a", "compliance_a"])
@@ -72,7 +80,11 @@ def test_usernames_are_unique_ignoring_case(world):
 def test_grant_and_revoke_change_access_at_once(world):
     nurse = world.nurse_a
     assert not scoping.has(nurse, "org.change_rooms", site_id=world.site_a.pk, unit_id=world.icu_a.pk)
-    grant = services.grant_role(world.director_a, nurse.pk, schemas.GrantCreate(role="coordinator", site_id=world.site_a.pk, unit_id=world.icu_a.pk))
+    grant = services.grant_role(
+        world.director_a,
+        nurse.pk,
+        schemas.GrantCreate(role="coordinator", site_id=world.site_a.pk, unit_id=world.icu_a.pk),
+    )
     nurse = User.objects.get(pk=nurse.pk)
     assert scoping.has(nurse, "org.change_rooms", site_id=world.site_a.pk, unit_id=world.icu_a.pk)
     services.revoke_grant(world.director_a, grant.pk)
@@ -90,13 +102,21 @@ def test_nobody_grants_or_revokes_their_own_roles(world):
 
 def test_only_directors_and_administrators_grant_the_administrator_role(world):
     with pytest.raises(errors.PermissionDenied):
-        services.grant_role(world.hr_a, world.nurse_a.pk, schemas.GrantCreate(role="administrator", site_id=world.site_a.pk))
-    services.grant_role(world.director_a, world.nurse_a.pk, schemas.GrantCreate(role="administrator", site_id=world.site_a.pk))
+        services.grant_role(
+            world.hr_a, world.nurse_a.pk, schemas.GrantCreate(role="administrator", site_id=world.site_a.pk)
+        )
+    services.grant_role(
+        world.director_a, world.nurse_a.pk, schemas.GrantCreate(role="administrator", site_id=world.site_a.pk)
+    )
 
 
 def test_duplicate_grant_is_a_conflict(world):
     with pytest.raises(errors.Conflict):
-        services.grant_role(world.director_a, world.nurse_a.pk, schemas.GrantCreate(role="clinician", site_id=world.site_a.pk, unit_id=world.icu_a.pk, discipline="rn"))
+        services.grant_role(
+            world.director_a,
+            world.nurse_a.pk,
+            schemas.GrantCreate(role="clinician", site_id=world.site_a.pk, unit_id=world.icu_a.pk, discipline="rn"),
+        )
 
 
 def test_people_api_lists_only_people_within_reach(world, api):

@@ -93,8 +93,15 @@ def test_verify_names_an_inserted_event(world):
         last = events[2]
         AuditEvent.objects.filter(pk=last.pk).update(seq=last.seq + 1)
         forged = AuditEvent(
-            seq=last.seq, at=last.at, actor_username="mallory", action="test.forged", object_type="org.unit",
-            object_id=str(world.icu_a.pk), site_id=world.site_a.pk, prev_seal=events[1].seal, seal="f" * 64,
+            seq=last.seq,
+            at=last.at,
+            actor_username="mallory",
+            action="test.forged",
+            object_type="org.unit",
+            object_id=str(world.icu_a.pk),
+            site_id=world.site_a.pk,
+            prev_seal=events[1].seal,
+            seal="f" * 64,
         )
         forged.save(force_insert=True)
         AuditChainHead.objects.filter(pk=1).update(last_seq=last.seq + 1)
@@ -107,7 +114,9 @@ def test_verify_names_an_inserted_event(world):
 def test_verify_names_an_event_appended_past_the_head(world):
     events = _three_events(world)
     with around_the_trigger():
-        AuditEvent(seq=events[2].seq + 1, at=events[2].at, action="test.extra", prev_seal=events[2].seal, seal="0" * 64).save(force_insert=True)
+        AuditEvent(
+            seq=events[2].seq + 1, at=events[2].at, action="test.extra", prev_seal=events[2].seal, seal="0" * 64
+        ).save(force_insert=True)
     result = audit.verify()
     assert result.problem is not None and result.problem.kind == "inserted"
 
@@ -156,7 +165,7 @@ def test_concurrent_appends_keep_a_single_chain(world):
             for i in range(5):
                 with transaction.atomic():
                     audit.record(actor=world.director_a, action=f"test.thread{n}", obj=world.icu_a, after={"i": i})
-        except BaseException as exc:  # noqa: BLE001 - reported below
+        except BaseException as exc:
             errors_seen.append(exc)
         finally:
             connections.close_all()

@@ -33,7 +33,9 @@ def test_top_level_help_lists_the_commands(capsys):
 
 
 def test_console_script_is_installed():
-    result = subprocess.run([sys.executable, "-m", "caredesk.cli", "--help"], capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "caredesk.cli", "--help"], capture_output=True, text=True, timeout=60
+    )
     assert result.returncode == 0 and "caredesk" in result.stdout
 
 

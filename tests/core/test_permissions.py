@@ -49,7 +49,11 @@ def test_scoped_lists_follow_grants(world):
     # The unit's site is visible to a unit-level grant holder, once.
     assert list(scoping.scoped(Site.objects.all(), world.coordinator_a, "org.view_site")) == [world.site_a]
     assert set(scoping.scoped(Room.objects.all(), world.director_b, "org.view_unit")) == {world.room_b}
-    assert set(scoping.scoped(Unit.objects.all(), world.superuser, "org.view_unit")) == {world.icu_a, world.ms_a, world.ltc_b}
+    assert set(scoping.scoped(Unit.objects.all(), world.superuser, "org.view_unit")) == {
+        world.icu_a,
+        world.ms_a,
+        world.ltc_b,
+    }
 
 
 def test_revoked_grants_and_inactive_users_reach_nothing(world):

@@ -29,7 +29,14 @@ def test_scale_one_is_a_community_hospital_and_a_nursing_home():
     inpatient = Bed.objects.filter(room__unit__site=hospital).exclude(room__unit__kind="ed").count()
     assert inpatient == 120
     assert Bed.objects.filter(room__unit__site=home).count() == 60
-    assert {u.kind for u in Unit.objects.filter(site=hospital)} >= {"icu", "step_down", "telemetry", "med_surg", "rehabilitation", "ed"}
+    assert {u.kind for u in Unit.objects.filter(site=hospital)} >= {
+        "icu",
+        "step_down",
+        "telemetry",
+        "med_surg",
+        "rehabilitation",
+        "ed",
+    }
     assert Unit.objects.filter(site=hospital, kind="med_surg").count() == 2
     assert 140 <= User.objects.count() <= 180
     assert report.created["sites"] == 2

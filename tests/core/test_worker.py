@@ -13,7 +13,9 @@ pytestmark = pytest.mark.django_db
 
 
 def test_due_jobs_are_enqueued_once_per_period(settings):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend", "QUEUES": ["default", "alerts", "solver"]}}
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend", "QUEUES": ["default", "alerts", "solver"]}
+    }
     now = clock.now()
     first = periodic.enqueue_due(now)
     assert "caredesk.core.tasks.prune_housekeeping" in first
@@ -30,7 +32,9 @@ def test_housekeeping_forgets_old_heartbeats():
     from caredesk.core.tasks import prune_housekeeping
 
     now = clock.now()
-    WorkerHeartbeat.objects.create(worker_id="old", hostname="h", pid=1, started_at=now, seen_at=now - timedelta(days=2))
+    WorkerHeartbeat.objects.create(
+        worker_id="old", hostname="h", pid=1, started_at=now, seen_at=now - timedelta(days=2)
+    )
     WorkerHeartbeat.objects.create(worker_id="new", hostname="h", pid=2, started_at=now, seen_at=now)
     result = prune_housekeeping.call()
     assert result["workers"] == 1

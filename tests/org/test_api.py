@@ -23,7 +23,11 @@ def assert_error(response, status, code, field=None):
 
 
 def test_create_read_update_site(world, api):
-    r = api.post("/sites", {"name": "Delta Rehab", "code": "DELTA", "kind": "rehabilitation", "time_zone": "America/Denver"}, user=world.director_a)
+    r = api.post(
+        "/sites",
+        {"name": "Delta Rehab", "code": "DELTA", "kind": "rehabilitation", "time_zone": "America/Denver"},
+        user=world.director_a,
+    )
     assert r.status_code == 201, r.content
     site = r.json()
     assert site["version"] == 1
@@ -53,7 +57,9 @@ def test_missing_and_invalid_fields_give_422_naming_them_and_write_nothing(world
     assert_error(r, 422, "validation_error")
     fields = r.json()["error"]["fields"]
     assert {"name", "code", "kind"} <= set(fields)
-    r = api.post("/sites", {"name": "X", "code": "XX", "kind": "clinic", "time_zone": "Nowhere/City"}, user=world.director_a)
+    r = api.post(
+        "/sites", {"name": "X", "code": "XX", "kind": "clinic", "time_zone": "Nowhere/City"}, user=world.director_a
+    )
     assert_error(r, 422, "validation_error", "time_zone")
     assert Site.objects.count() == 2 and AuditEvent.objects.count() == events
 
@@ -93,7 +99,11 @@ def test_stale_version_gives_409(world, api):
 
 
 def test_rooms_and_beds(world, api):
-    r = api.post("/rooms", {"unit_id": world.icu_a.pk, "name": "A210", "position": 10, "bed_labels": ["A"]}, user=world.coordinator_a)
+    r = api.post(
+        "/rooms",
+        {"unit_id": world.icu_a.pk, "name": "A210", "position": 10, "bed_labels": ["A"]},
+        user=world.coordinator_a,
+    )
     assert r.status_code == 201, r.content
     room = r.json()
     r = api.post("/beds", {"room_id": room["id"], "label": "B"}, user=world.coordinator_a)
@@ -103,7 +113,9 @@ def test_rooms_and_beds(world, api):
     r = api.patch(f"/beds/{beds['items'][0]['id']}", {"version": 1, "is_active": False}, user=world.coordinator_a)
     assert r.json()["is_active"] is False
     assert len(api.get(f"/beds?room_id={room['id']}", user=world.coordinator_a).json()["items"]) == 1
-    assert len(api.get(f"/beds?room_id={room['id']}&include_inactive=true", user=world.coordinator_a).json()["items"]) == 2
+    assert (
+        len(api.get(f"/beds?room_id={room['id']}&include_inactive=true", user=world.coordinator_a).json()["items"]) == 2
+    )
 
 
 def test_openapi_and_docs_are_served(client):

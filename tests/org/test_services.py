@@ -74,7 +74,9 @@ def test_a_site_with_active_units_cannot_be_deactivated(world):
 
 
 def test_coordinator_manages_rooms_of_own_unit_only(world):
-    room = services.create_room(world.coordinator_a, schemas.RoomCreate(unit_id=world.icu_a.pk, name="A202", bed_labels=["A", "B"]))
+    room = services.create_room(
+        world.coordinator_a, schemas.RoomCreate(unit_id=world.icu_a.pk, name="A202", bed_labels=["A", "B"])
+    )
     assert list(room.beds.values_list("label", flat=True)) == ["A", "B"]
     with pytest.raises(errors.NotFound):  # another unit of the same site is out of a unit grant's reach
         services.create_room(world.coordinator_a, schemas.RoomCreate(unit_id=world.ms_a.pk, name="4W01"))
@@ -83,12 +85,16 @@ def test_coordinator_manages_rooms_of_own_unit_only(world):
     with pytest.raises(errors.NotFound):
         services.create_room(world.coordinator_a, schemas.RoomCreate(unit_id=world.ltc_b.pk, name="X"))
     with pytest.raises(errors.PermissionDenied):
-        services.create_unit(world.coordinator_a, schemas.UnitCreate(site_id=world.site_a.pk, name="New", code="NEW", kind="icu"))
+        services.create_unit(
+            world.coordinator_a, schemas.UnitCreate(site_id=world.site_a.pk, name="New", code="NEW", kind="icu")
+        )
 
 
 def test_room_with_duplicate_bed_labels_is_refused_whole(world):
     with pytest.raises(errors.ValidationFailed):
-        services.create_room(world.coordinator_a, schemas.RoomCreate(unit_id=world.icu_a.pk, name="A203", bed_labels=["A", "a"]))
+        services.create_room(
+            world.coordinator_a, schemas.RoomCreate(unit_id=world.icu_a.pk, name="A203", bed_labels=["A", "a"])
+        )
     assert not Room.objects.filter(name="A203").exists()
 
 
@@ -103,6 +109,8 @@ def test_units_cannot_be_added_to_an_inactive_site(world):
     services.update_unit(world.director_b, world.ltc_b.pk, schemas.UnitUpdate(version=1, is_active=False))
     services.update_site(world.director_b, world.site_b.pk, schemas.SiteUpdate(version=1, is_active=False))
     with pytest.raises(errors.ValidationFailed) as exc:
-        services.create_unit(world.director_b, schemas.UnitCreate(site_id=world.site_b.pk, name="X", code="X", kind="icu"))
+        services.create_unit(
+            world.director_b, schemas.UnitCreate(site_id=world.site_b.pk, name="X", code="X", kind="icu")
+        )
     assert "site_id" in exc.value.fields
     assert Unit.objects.filter(site=world.site_b).count() == 1

@@ -44,11 +44,15 @@ def test_scope_switcher_refuses_foreign_redirects(world, client):
 
 def test_site_form_shows_field_errors_and_saves_nothing(world, client):
     client.force_login(world.director_a)
-    response = client.post("/org/sites/new/", {"name": "Echo", "code": "alpha", "kind": "clinic", "time_zone": "America/Chicago"})
+    response = client.post(
+        "/org/sites/new/", {"name": "Echo", "code": "alpha", "kind": "clinic", "time_zone": "America/Chicago"}
+    )
     assert response.status_code == 200
     assert "already exists" in response.content.decode()
     assert Site.objects.count() == 2
-    response = client.post("/org/sites/new/", {"name": "Echo", "code": "ECHO", "kind": "clinic", "time_zone": "America/Chicago"})
+    response = client.post(
+        "/org/sites/new/", {"name": "Echo", "code": "ECHO", "kind": "clinic", "time_zone": "America/Chicago"}
+    )
     assert response.status_code == 302
     assert Site.objects.filter(code="ECHO").exists()
 
@@ -96,14 +100,17 @@ def test_audit_page_filters_and_exports(world, client):
 def test_audit_page_reads_dates_in_the_sites_zone(world, client):
     client.force_login(world.auditor_a)
     today = clock.to_zone(clock.now(), "America/New_York").date()
-    from caredesk.core import audit
     from django.db import transaction
+
+    from caredesk.core import audit
 
     with transaction.atomic():
         audit.record(actor=world.director_a, action="test.today", obj=world.icu_a)
     page = client.get(f"/audit/?site={world.site_a.pk}&date_from={today}&date_to={today}&action=test.").content.decode()
     assert "test.today" in page
-    page = client.get(f"/audit/?site={world.site_a.pk}&date_to={today - timedelta(days=1)}&action=test.").content.decode()
+    page = client.get(
+        f"/audit/?site={world.site_a.pk}&date_to={today - timedelta(days=1)}&action=test."
+    ).content.decode()
     assert "test.today" not in page
 
 

@@ -1,6 +1,5 @@
 """People, role grants, the caller's profile and API tokens over the JSON API."""
 
-
 from typing import Any
 
 from django.http import HttpRequest
@@ -37,8 +36,8 @@ class PeopleFilter(Schema):
 
 @router.get("/me", response=schemas.MeRead, summary="Who you are and where you hold each permission")
 def me(request: HttpRequest):  # type: ignore[no-untyped-def]
-    user = request.user
-    return {**user_out(user, user.active_grants()), "permissions": queries.permission_map(user)}  # type: ignore[arg-type]
+    user: Any = request.user
+    return {**user_out(user, user.active_grants()), "permissions": queries.permission_map(user)}
 
 
 @router.put("/me/language", response={200: schemas.MeRead, **ERRORS})

@@ -31,11 +31,21 @@ class TokenForm(forms.Form):
 
 class GrantForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
-    discipline = forms.ChoiceField(label=_("Discipline (clinicians)"), choices=[("", "—"), *Discipline.choices], required=False)
+    discipline = forms.ChoiceField(
+        label=_("Discipline (clinicians)"), choices=[("", "—"), *Discipline.choices], required=False
+    )
     site = forms.TypedChoiceField(label=_("Site"), coerce=int)
-    unit = forms.TypedChoiceField(label=_("Unit (leave empty for the whole site)"), coerce=int, required=False, empty_value=None)
+    unit = forms.TypedChoiceField(
+        label=_("Unit (leave empty for the whole site)"), coerce=int, required=False, empty_value=None
+    )
 
-    def __init__(self, *args: object, site_choices: list[tuple[int, str]], unit_choices: list[tuple[int | str, str]], **kwargs: object) -> None:
+    def __init__(
+        self,
+        *args: object,
+        site_choices: list[tuple[int, str]],
+        unit_choices: list[tuple[int | str, str]],
+        **kwargs: object,
+    ) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["site"].choices = site_choices  # type: ignore[attr-defined]
         self.fields["unit"].choices = [("", "—"), *unit_choices]  # type: ignore[attr-defined]
@@ -46,9 +56,26 @@ class UserCreateForm(GrantForm):
     first_name = forms.CharField(label=_("First name"), max_length=150)
     last_name = forms.CharField(label=_("Last name"), max_length=150)
     email = forms.EmailField(label=_("E-mail"), required=False)
-    password = forms.CharField(label=_("Initial password"), widget=forms.PasswordInput, help_text=_("At least 10 characters, not a common password."))
+    password = forms.CharField(
+        label=_("Initial password"),
+        widget=forms.PasswordInput,
+        help_text=_("At least 10 characters, not a common password."),
+    )
     language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.order_fields(["username", "first_name", "last_name", "email", "password", "language", "role", "discipline", "site", "unit"])
+        self.order_fields(
+            [
+                "username",
+                "first_name",
+                "last_name",
+                "email",
+                "password",
+                "language",
+                "role",
+                "discipline",
+                "site",
+                "unit",
+            ]
+        )

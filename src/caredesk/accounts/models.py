@@ -9,8 +9,8 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from caredesk.core import clock
-from caredesk.core.roles import Discipline, Role
 from caredesk.core.models import TimeStampedModel
+from caredesk.core.roles import Discipline, Role
 
 
 class User(AbstractUser):

@@ -35,6 +35,10 @@ def permission_map(user: Any) -> dict[str, list[str]]:
         r = scoping.reach(user, perm.name)
         if r.empty:
             continue
-        places = ["*"] if r.everywhere else [f"site:{s}" for s in sorted(r.site_ids)] + [f"unit:{u}" for u in sorted(r.unit_ids)]
+        places = (
+            ["*"]
+            if r.everywhere
+            else [f"site:{s}" for s in sorted(r.site_ids)] + [f"unit:{u}" for u in sorted(r.unit_ids)]
+        )
         out[perm.name] = places
     return out

@@ -42,20 +42,109 @@ STAFFING: dict[str, list[tuple[Discipline, int]]] = {
     "TELE": [(Discipline.RN, 11), (Discipline.LPN, 2), (Discipline.NURSING_ASSISTANT, 3)],
     "4W": [(Discipline.RN, 11), (Discipline.LPN, 2), (Discipline.NURSING_ASSISTANT, 4)],
     "5W": [(Discipline.RN, 11), (Discipline.LPN, 2), (Discipline.NURSING_ASSISTANT, 4)],
-    "REHAB": [(Discipline.RN, 6), (Discipline.NURSING_ASSISTANT, 3), (Discipline.PHYSIOTHERAPIST, 3),
-              (Discipline.OCCUPATIONAL_THERAPIST, 2), (Discipline.SPEECH_THERAPIST, 1)],
+    "REHAB": [
+        (Discipline.RN, 6),
+        (Discipline.NURSING_ASSISTANT, 3),
+        (Discipline.PHYSIOTHERAPIST, 3),
+        (Discipline.OCCUPATIONAL_THERAPIST, 2),
+        (Discipline.SPEECH_THERAPIST, 1),
+    ],
     "ED": [(Discipline.RN, 11), (Discipline.TECHNICIAN, 2), (Discipline.PHYSICIAN, 3)],
     "BIRCH": [(Discipline.RN, 3), (Discipline.LPN, 4), (Discipline.NURSING_ASSISTANT, 9)],
-    "CEDAR": [(Discipline.RN, 3), (Discipline.LPN, 4), (Discipline.NURSING_ASSISTANT, 9), (Discipline.PHYSIOTHERAPIST, 1)],
+    "CEDAR": [
+        (Discipline.RN, 3),
+        (Discipline.LPN, 4),
+        (Discipline.NURSING_ASSISTANT, 9),
+        (Discipline.PHYSIOTHERAPIST, 1),
+    ],
 }
 
-FIRST = ["Amara", "Ben", "Chloé", "Daniel", "Elena", "Farid", "Grace", "Hugo", "Inès", "James", "Keiko", "Liam", "Maya",
-         "Noah", "Olivia", "Pablo", "Quinn", "Rosa", "Samuel", "Tara", "Uma", "Victor", "Wen", "Xavier", "Yara", "Zoé",
-         "Aaliyah", "Bruno", "Camille", "Diego", "Emma", "Felix", "Hana", "Isaac", "Julia", "Kofi", "Léa", "Marcus",
-         "Nadia", "Omar", "Priya", "Rafael", "Sofia", "Thomas", "Valentina", "William", "Yusuf", "Zara"]
-LAST = ["Adams", "Bernard", "Chen", "Diallo", "Evans", "Fischer", "García", "Haddad", "Ito", "Johnson", "Kim", "Lefèvre",
-        "Martin", "Nguyen", "Okafor", "Patel", "Quintero", "Rossi", "Santos", "Thompson", "Ueda", "Vasquez", "Williams",
-        "Xu", "Yamamoto", "Zimmerman", "Brown", "Dubois", "Moreau", "Murphy", "O'Brien", "Petrov", "Silva", "Walker"]
+FIRST = [
+    "Amara",
+    "Ben",
+    "Chloé",
+    "Daniel",
+    "Elena",
+    "Farid",
+    "Grace",
+    "Hugo",
+    "Inès",
+    "James",
+    "Keiko",
+    "Liam",
+    "Maya",
+    "Noah",
+    "Olivia",
+    "Pablo",
+    "Quinn",
+    "Rosa",
+    "Samuel",
+    "Tara",
+    "Uma",
+    "Victor",
+    "Wen",
+    "Xavier",
+    "Yara",
+    "Zoé",
+    "Aaliyah",
+    "Bruno",
+    "Camille",
+    "Diego",
+    "Emma",
+    "Felix",
+    "Hana",
+    "Isaac",
+    "Julia",
+    "Kofi",
+    "Léa",
+    "Marcus",
+    "Nadia",
+    "Omar",
+    "Priya",
+    "Rafael",
+    "Sofia",
+    "Thomas",
+    "Valentina",
+    "William",
+    "Yusuf",
+    "Zara",
+]
+LAST = [
+    "Adams",
+    "Bernard",
+    "Chen",
+    "Diallo",
+    "Evans",
+    "Fischer",
+    "García",
+    "Haddad",
+    "Ito",
+    "Johnson",
+    "Kim",
+    "Lefèvre",
+    "Martin",
+    "Nguyen",
+    "Okafor",
+    "Patel",
+    "Quintero",
+    "Rossi",
+    "Santos",
+    "Thompson",
+    "Ueda",
+    "Vasquez",
+    "Williams",
+    "Xu",
+    "Yamamoto",
+    "Zimmerman",
+    "Brown",
+    "Dubois",
+    "Moreau",
+    "Murphy",
+    "O'Brien",
+    "Petrov",
+    "Silva",
+    "Walker",
+]
 
 
 def _username(first: str, last: str, taken: set[str]) -> str:
@@ -73,60 +162,94 @@ def _username(first: str, last: str, taken: set[str]) -> str:
     return name
 
 
+class _Pair:
+    """The people of one hospital + nursing-home pair."""
+
+    def __init__(self, rng: random.Random, hospital: Site, password_hash: str, taken: set[str], suffix: str) -> None:
+        self.rng, self.hospital, self.password_hash, self.taken, self.suffix = (
+            rng,
+            hospital,
+            password_hash,
+            taken,
+            suffix,
+        )
+        self.users: list[User] = []
+        self.grants: list[tuple[User, Role, Site, Unit | None, str]] = []
+
+    def person(self, username: str) -> User:
+        first, last = self.rng.choice(FIRST), self.rng.choice(LAST)
+        self.taken.add(username)
+        user = User(
+            username=username,
+            first_name=first,
+            last_name=last,
+            password=self.password_hash,
+            email=f"{username}@{self.hospital.code.lower()}.example.org",
+            language="fr" if self.hospital.country == "FR" else "en",
+        )
+        self.users.append(user)
+        return user
+
+    def named_or_generated(self, demo_name: str | None) -> User:
+        """The demo log-in `demo_name` (numbered past the first pair) if still free, else a generated person."""
+        if demo_name and demo_name + self.suffix not in self.taken:
+            return self.person(demo_name + self.suffix)
+        first, last = self.rng.choice(FIRST), self.rng.choice(LAST)
+        return self.person(_username(first, last, self.taken))
+
+    def grant(self, user: User, role: Role, site: Site, unit: Unit | None = None, discipline: str = "") -> None:
+        self.grants.append((user, role, site, unit, discipline))
+
+
+SITE_ROLES = [
+    ("director", Role.DIRECTOR),
+    ("assistant.director", Role.ASSISTANT_DIRECTOR),
+    ("hr", Role.HR),
+    ("finance", Role.FINANCE),
+    ("compliance", Role.COMPLIANCE),
+    ("auditor", Role.AUDITOR),
+    ("admin", Role.ADMINISTRATOR),
+]
+# Unit code -> (coordinator's demo log-in, first clinician's demo log-in).
+NAMED_IN_UNIT = {
+    "ICU": ("coord.icu", "nurse.icu"),
+    "4W": ("coord.4west", "nurse.4west"),
+    "BIRCH": ("coord.birch", None),
+}
+
+
 def run(ctx: SeedContext) -> None:
     password_hash = make_password(DEMO_PASSWORD)  # hashed once: argon2 is slow on purpose
     taken = set(User.objects.values_list("username", flat=True))
     for k, hospital, home in ctx.shared.get("new_pairs", []):
         if hospital is None or home is None:
             continue
-        rng = random.Random(f"{ctx.seed}:people:{k}")
-        suffix = "" if k == 0 else f".{k + 1}"
-        users: list[User] = []
-        grants: list[tuple[User, Role, Site, Unit | None, str]] = []
-
-        def person(username: str, first: str, last: str) -> User:
-            taken.add(username)
-            u = User(username=username, first_name=first, last_name=last, password=password_hash,
-                     email=f"{username}@{hospital.code.lower()}.example.org", language="fr" if hospital.country == "FR" else "en")
-            users.append(u)
-            return u
-
-        def generated() -> User:
-            first, last = rng.choice(FIRST), rng.choice(LAST)
-            return person(_username(first, last, taken), first, last)
-
-        for username, role in [("director", Role.DIRECTOR), ("assistant.director", Role.ASSISTANT_DIRECTOR), ("hr", Role.HR),
-                               ("finance", Role.FINANCE), ("compliance", Role.COMPLIANCE), ("auditor", Role.AUDITOR),
-                               ("admin", Role.ADMINISTRATOR)]:
-            first, last = rng.choice(FIRST), rng.choice(LAST)
-            u = person(username + suffix, first, last) if username + suffix not in taken else generated()
-            for site in (hospital, home):
-                grants.append((u, role, site, None, ""))
-
-        named = {"ICU": ("coord.icu", "nurse.icu"), "4W": ("coord.4west", "nurse.4west"), "BIRCH": ("coord.birch", None)}
+        pair = _Pair(
+            random.Random(f"{ctx.seed}:people:{k}"), hospital, password_hash, taken, "" if k == 0 else f".{k + 1}"
+        )
+        for username, role in SITE_ROLES:
+            user = pair.named_or_generated(username)
+            pair.grant(user, role, hospital)
+            pair.grant(user, role, home)
         for site in (hospital, home):
             for unit in Unit.objects.filter(site=site).order_by("pk"):
-                coord_name, nurse_name = named.get(unit.code, (None, None))
-                first, last = rng.choice(FIRST), rng.choice(LAST)
-                coord = person(coord_name + suffix, first, last) if coord_name and coord_name + suffix not in taken else generated()
-                grants.append((coord, Role.COORDINATOR, site, unit, ""))
-                for i, (discipline, count) in enumerate(
-                    (d, c) for d, c in STAFFING.get(unit.code, [])
-                ):
+                coord_name, nurse_name = NAMED_IN_UNIT.get(unit.code, (None, None))
+                pair.grant(pair.named_or_generated(coord_name), Role.COORDINATOR, site, unit)
+                for i, (discipline, count) in enumerate(STAFFING.get(unit.code, [])):
                     for j in range(count):
-                        if i == 0 and j == 0 and nurse_name and nurse_name + suffix not in taken:
-                            first, last = rng.choice(FIRST), rng.choice(LAST)
-                            u = person(nurse_name + suffix, first, last)
-                        elif unit.code == "REHAB" and discipline == Discipline.PHYSIOTHERAPIST and j == 0 and "therapist.rehab" + suffix not in taken:
-                            first, last = rng.choice(FIRST), rng.choice(LAST)
-                            u = person("therapist.rehab" + suffix, first, last)
-                        else:
-                            u = generated()
-                        grants.append((u, Role.CLINICIAN, site, unit, discipline))
-        User.objects.bulk_create(users)
-        by_name = {u.username: u for u in User.objects.filter(username__in=[u.username for u in users])}
+                        demo_name = None
+                        if i == 0 and j == 0:
+                            demo_name = nurse_name
+                        elif unit.code == "REHAB" and discipline == Discipline.PHYSIOTHERAPIST and j == 0:
+                            demo_name = "therapist.rehab"
+                        pair.grant(pair.named_or_generated(demo_name), Role.CLINICIAN, site, unit, discipline)
+        User.objects.bulk_create(pair.users)
+        by_name = {u.username: u for u in User.objects.filter(username__in=[u.username for u in pair.users])}
         RoleGrant.objects.bulk_create(
-            [RoleGrant(user=by_name[u.username], role=role, site=site, unit=unit, discipline=disc) for u, role, site, unit, disc in grants]
+            [
+                RoleGrant(user=by_name[u.username], role=role, site=site, unit=unit, discipline=disc)
+                for u, role, site, unit, disc in pair.grants
+            ]
         )
-        ctx.report.add("people", len(users))
-        ctx.report.add("role grants", len(grants))
+        ctx.report.add("people", len(pair.users))
+        ctx.report.add("role grants", len(pair.grants))

@@ -34,7 +34,9 @@ def _validate_grant(data: schemas.GrantCreate, actor: Any) -> tuple[Site, Unit |
         raise errors.ValidationFailed.field("discipline", _("a clinician needs a discipline"))
     if data.role != Role.CLINICIAN and data.discipline:
         raise errors.ValidationFailed.field("discipline", _("only clinicians have a discipline"))
-    if data.role == Role.ADMINISTRATOR and not (actor.is_superuser or scoping.has(actor, "org.add_site", site_id=site.pk)):
+    if data.role == Role.ADMINISTRATOR and not (
+        actor.is_superuser or scoping.has(actor, "org.add_site", site_id=site.pk)
+    ):
         raise errors.PermissionDenied(_("Only a director or an administrator may grant the administrator role."))
     return site, unit
 
@@ -115,7 +117,9 @@ def set_language(actor: Any, language: str) -> User:
     if language not in dict(settings.LANGUAGES):
         raise errors.ValidationFailed.field("language", _("unknown language"))
     user = User.objects.select_for_update().get(pk=actor.pk)
-    writes.save_changes(user, {"language": language}, actor=actor, action="accounts.set_language", expected_version=None)
+    writes.save_changes(
+        user, {"language": language}, actor=actor, action="accounts.set_language", expected_version=None
+    )
     actor.language = language
     return user
 

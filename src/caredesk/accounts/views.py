@@ -32,12 +32,17 @@ class LogoutView(auth_views.LogoutView):
 def profile(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     form = forms.LanguageForm(request.POST or None, initial={"language": user.language})
-    if request.method == "POST" and form.is_valid():
-        if forms_support.run(form, lambda: services.set_language(user, form.cleaned_data["language"])) is not None:
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and forms_support.run(form, lambda: services.set_language(user, form.cleaned_data["language"])) is not None
+    ):
             response = redirect("accounts:profile")
             response.set_cookie("django_language", form.cleaned_data["language"], samesite="Lax")
             return response
-    return render(request, "accounts/profile.html", {"form": form, "grants": user.active_grants().select_related("site", "unit")})
+    return render(
+        request, "accounts/profile.html", {"form": form, "grants": user.active_grants().select_related("site", "unit")}
+    )
 
 
 @login_required
@@ -51,7 +56,9 @@ def tokens(request: HttpRequest) -> HttpResponse:
         if created is not None:
             secret = created[1]
             form = forms.TokenForm()
-    return render(request, "accounts/tokens.html", {"form": form, "tokens": queries.tokens(request.user), "secret": secret})
+    return render(
+        request, "accounts/tokens.html", {"form": form, "tokens": queries.tokens(request.user), "secret": secret}
+    )
 
 
 @login_required
@@ -71,17 +78,25 @@ def people(request: HttpRequest) -> HttpResponse:
     if search:
         from django.db.models import Q
 
-        users = users.filter(Q(username__icontains=search) | Q(first_name__icontains=search) | Q(last_name__icontains=search))
+        users = users.filter(
+            Q(username__icontains=search) | Q(first_name__icontains=search) | Q(last_name__icontains=search)
+        )
     return render(
         request,
         "accounts/people.html",
-        {"users": users[:500], "search": search, "can_manage": scoping.has_anywhere(request.user, "accounts.manage_users")},
+        {
+            "users": users[:500],
+            "search": search,
+            "can_manage": scoping.has_anywhere(request.user, "accounts.manage_users"),
+        },
     )
 
 
 def _grant_choices(request: HttpRequest) -> tuple[list[tuple[int, str]], list[tuple[int | str, str]]]:
     user: Any = request.user
-    sites = [(s.pk, s.name) for s in org_queries.sites(user) if scoping.has(user, "accounts.manage_users", site_id=s.pk)]
+    sites = [
+        (s.pk, s.name) for s in org_queries.sites(user) if scoping.has(user, "accounts.manage_users", site_id=s.pk)
+    ]
     site_ids = [s for s, _ in sites]
     units: list[tuple[int | str, str]] = [
         (u.pk, f"{u.site.name} · {u.name}") for u in org_queries.units(user).filter(site_id__in=site_ids)
@@ -98,12 +113,19 @@ def person_create(request: HttpRequest) -> HttpResponse:
         d = form.cleaned_data
 
         def create() -> Any:
-            grant = schemas.GrantCreate(role=d["role"], site_id=d["site"], unit_id=d["unit"], discipline=d["discipline"] or None)
+            grant = schemas.GrantCreate(
+                role=d["role"], site_id=d["site"], unit_id=d["unit"], discipline=d["discipline"] or None
+            )
             return services.create_user(
                 request.user,
                 schemas.UserCreate(
-                    username=d["username"], first_name=d["first_name"], last_name=d["last_name"], email=d["email"] or None,
-                    password=d["password"], language=d["language"], grant=grant,
+                    username=d["username"],
+                    first_name=d["first_name"],
+                    last_name=d["last_name"],
+                    email=d["email"] or None,
+                    password=d["password"],
+                    language=d["language"],
+                    grant=grant,
                 ),
             )
 
@@ -126,7 +148,11 @@ def person(request: HttpRequest, user_id: int) -> HttpResponse:
         grant = forms_support.run(
             form,
             lambda: services.grant_role(
-                request.user, target.pk, schemas.GrantCreate(role=d["role"], site_id=d["site"], unit_id=d["unit"], discipline=d["discipline"] or None)
+                request.user,
+                target.pk,
+                schemas.GrantCreate(
+                    role=d["role"], site_id=d["site"], unit_id=d["unit"], discipline=d["discipline"] or None
+                ),
             ),
         )
         if grant is not None:

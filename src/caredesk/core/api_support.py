@@ -6,7 +6,6 @@ with the matching status: 400 malformed request, 401 not authenticated,
 422 invalid fields.
 """
 
-
 import logging
 from typing import Any
 
@@ -83,9 +82,14 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-        code = {400: "bad_request", 401: "not_authenticated", 403: "permission_denied", 404: "not_found", 405: "method_not_allowed", 409: "conflict"}.get(
-            exc.status_code, "error"
-        )
+        code = {
+            400: "bad_request",
+            401: "not_authenticated",
+            403: "permission_denied",
+            404: "not_found",
+            405: "method_not_allowed",
+            409: "conflict",
+        }.get(exc.status_code, "error")
         return respond(request, exc.status_code, error_body(code, str(exc)))
 
     @api.exception_handler(Http404)
@@ -117,7 +121,14 @@ class ErrorOut(Schema):
 
 
 # Responses every endpoint may give, documented in the OpenAPI description.
-ERRORS: dict[int, type[Schema]] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+ERRORS: dict[int, type[Schema]] = {
+    400: ErrorOut,
+    401: ErrorOut,
+    403: ErrorOut,
+    404: ErrorOut,
+    409: ErrorOut,
+    422: ErrorOut,
+}
 
 
 class Page(PaginationBase):
@@ -136,10 +147,15 @@ class Page(PaginationBase):
 
     items_attribute = "items"
 
-    def paginate_queryset(self, queryset: Any, pagination: Input, **params: Any) -> dict[str, Any]:
+    def paginate_queryset(self, queryset: Any, pagination: Any, request: HttpRequest | None = None, **params: Any) -> dict[str, Any]:
         count = queryset.count() if hasattr(queryset, "count") and not isinstance(queryset, list) else len(queryset)
         start = (pagination.page - 1) * pagination.page_size
         items = list(queryset[start : start + pagination.page_size])
         pages = (count + pagination.page_size - 1) // pagination.page_size
-        return {"items": items, "count": count, "page": pagination.page, "page_size": pagination.page_size, "pages": pages}
-
+        return {
+            "items": items,
+            "count": count,
+            "page": pagination.page,
+            "page_size": pagination.page_size,
+            "pages": pages,
+        }

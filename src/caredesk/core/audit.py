@@ -252,7 +252,9 @@ def verify() -> VerifyResult:
         if compute_seal(e) != e.seal:
             # The next event still links to the one before this one: this one was slipped in.
             if following is not None and following.prev_seal == prev_seal and e.prev_seal == prev_seal:
-                return result(VerifyProblem(e.seq, e.id, "inserted", "the application never sealed it; the next event skips it"))
+                return result(
+                    VerifyProblem(e.seq, e.id, "inserted", "the application never sealed it; the next event skips it")
+                )
             if e.prev_seal != prev_seal:
                 return result(VerifyProblem(e.seq, e.id, "inserted", "its seal is not one the application made"))
             return result(VerifyProblem(e.seq, e.id, "changed", "its content no longer matches its seal"))
@@ -264,7 +266,9 @@ def verify() -> VerifyResult:
         e = following
     if expected_seq - 1 < head.last_seq:
         return result(
-            VerifyProblem(expected_seq, None, "removed", f"the chain ends at #{expected_seq - 1} but its head is #{head.last_seq}")
+            VerifyProblem(
+                expected_seq, None, "removed", f"the chain ends at #{expected_seq - 1} but its head is #{head.last_seq}"
+            )
         )
     if prev_seal != head.last_seal:
         return result(VerifyProblem(head.last_seq, None, "changed", "the last event does not match the chain head"))

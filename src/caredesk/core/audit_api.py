@@ -1,6 +1,5 @@
 """The audit trail over the JSON API (auditor and compliance roles)."""
 
-
 from datetime import date, datetime
 
 from django.http import HttpRequest

@@ -59,8 +59,20 @@ def events(viewer: Any, f: AuditFilter | None = None) -> QuerySet[AuditEvent]:
 
 
 CSV_COLUMNS = [
-    "seq", "at", "actor_username", "actor_id", "action", "object_type", "object_id",
-    "object_repr", "site_id", "client_address", "channel", "before", "after", "seal",
+    "seq",
+    "at",
+    "actor_username",
+    "actor_id",
+    "action",
+    "object_type",
+    "object_id",
+    "object_repr",
+    "site_id",
+    "client_address",
+    "channel",
+    "before",
+    "after",
+    "seal",
 ]
 
 

@@ -17,8 +17,10 @@ class RequestContext:
     channel: str = "cli"  # web | api | cli | worker
 
 
+# RequestContext is a frozen dataclass, so sharing the default is safe.
 _current: contextvars.ContextVar[RequestContext] = contextvars.ContextVar(
-    "caredesk_request_context", default=RequestContext()
+    "caredesk_request_context",
+    default=RequestContext(),  # noqa: B039
 )
 
 

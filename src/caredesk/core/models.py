@@ -12,7 +12,9 @@ class TimeStampedModel(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     version = models.PositiveIntegerField(
-        _("version"), default=1, help_text=_("Incremented on every change; edits must name the version they started from.")
+        _("version"),
+        default=1,
+        help_text=_("Incremented on every change; edits must name the version they started from."),
     )
 
     class Meta:
@@ -69,6 +71,9 @@ class AuditChainHead(models.Model):
     last_seq = models.BigIntegerField(default=0)
     last_seal = models.CharField(max_length=64, default="0" * 64)
 
+    def __str__(self) -> str:
+        return f"audit chain head #{self.last_seq}"
+
 
 class WorkerHeartbeat(models.Model):
     """Written by every `caredesk worker` process; /healthz reads it."""
@@ -79,6 +84,9 @@ class WorkerHeartbeat(models.Model):
     started_at = models.DateTimeField()
     seen_at = models.DateTimeField(db_index=True)
 
+    def __str__(self) -> str:
+        return f"worker {self.worker_id} on {self.hostname} (pid {self.pid})"
+
 
 class PeriodicJob(models.Model):
     """When each periodic job is next due. Workers claim a run with a
@@ -88,3 +96,6 @@ class PeriodicJob(models.Model):
     name = models.CharField(max_length=120, unique=True)
     next_run_at = models.DateTimeField()
     last_enqueued_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.name} next at {self.next_run_at:%Y-%m-%d %H:%M}"

@@ -18,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.db.models import Q, QuerySet
 
@@ -105,7 +106,7 @@ def get_scoped(queryset: QuerySet[M], user: Any, permission: str, **lookup: Any)
     from rows that do not exist, so a user of another site learns nothing."""
     try:
         return scoped(queryset, user, permission).get(**lookup)
-    except (queryset.model.DoesNotExist, ValueError, TypeError):
+    except (ObjectDoesNotExist, ValueError, TypeError):
         raise errors.NotFound() from None
 
 

@@ -72,7 +72,12 @@ def seed(*, scale: int = 1, seed: int = 1, verbose: bool = False) -> SeedReport:
             ctx.say(f"seeding {step.__name__}…")
             step.run(ctx)
         if ctx.report.created:
-            audit.record(actor=None, action="core.seed", object_type="core.seed", after={"scale": scale, "seed": seed, **ctx.report.created})
+            audit.record(
+                actor=None,
+                action="core.seed",
+                object_type="core.seed",
+                after={"scale": scale, "seed": seed, **ctx.report.created},
+            )
     return ctx.report
 
 

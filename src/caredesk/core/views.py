@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 
-
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
@@ -16,7 +15,10 @@ from caredesk.org import queries as org_queries
 
 
 def _filter_from(request: HttpRequest) -> tuple[AuditFilter, dict[str, str]]:
-    raw = {k: request.GET.get(k, "").strip() for k in ("user", "object_type", "object_id", "action", "site", "date_from", "date_to")}
+    raw = {
+        k: request.GET.get(k, "").strip()
+        for k in ("user", "object_type", "object_id", "action", "site", "date_from", "date_to")
+    }
     errors: dict[str, str] = {}
 
     def parse_date(name: str) -> date | None:
@@ -34,8 +36,14 @@ def _filter_from(request: HttpRequest) -> tuple[AuditFilter, dict[str, str]]:
         site = org_queries.sites(request.user, include_inactive=True).filter(pk=site_id).first()
         zone = site.time_zone if site else "UTC"
     f = AuditFilter(
-        user=raw["user"], object_type=raw["object_type"], object_id=raw["object_id"], action=raw["action"],
-        site_id=site_id, date_from=parse_date("date_from"), date_to=parse_date("date_to"), zone=zone,
+        user=raw["user"],
+        object_type=raw["object_type"],
+        object_id=raw["object_id"],
+        action=raw["action"],
+        site_id=site_id,
+        date_from=parse_date("date_from"),
+        date_to=parse_date("date_to"),
+        zone=zone,
     )
     return f, errors
 
@@ -48,7 +56,11 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    sites = [s for s in org_queries.sites(request.user, include_inactive=True) if scoping.has(request.user, "core.view_audit", site_id=s.pk)]
+    sites = [
+        s
+        for s in org_queries.sites(request.user, include_inactive=True)
+        if scoping.has(request.user, "core.view_audit", site_id=s.pk)
+    ]
     return render(
         request,
         "core/audit_list.html",
@@ -60,9 +72,9 @@ def audit_list(request: HttpRequest) -> HttpResponse:
 def audit_csv(request: HttpRequest) -> StreamingHttpResponse:
     scoping.require_anywhere(request.user, "core.view_audit")
     f, _errors = _filter_from(request)
-    response = StreamingHttpResponse(csv_rows(events(request.user, f).order_by("seq")), content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse(
+        csv_rows(events(request.user, f).order_by("seq")), content_type="text/csv; charset=utf-8"
+    )
     stamp = clock.now().strftime("%Y%m%dT%H%MZ")
     response["Content-Disposition"] = f'attachment; filename="caredesk-audit-{stamp}.csv"'
     return response
-
-

@@ -26,7 +26,12 @@ def _beat(worker_id: str, started: object, stop: threading.Event) -> None:
             close_old_connections()
             WorkerHeartbeat.objects.update_or_create(
                 worker_id=worker_id,
-                defaults={"hostname": socket.gethostname()[:255], "pid": os.getpid(), "started_at": started, "seen_at": clock.now()},
+                defaults={
+                    "hostname": socket.gethostname()[:255],
+                    "pid": os.getpid(),
+                    "started_at": started,
+                    "seen_at": clock.now(),
+                },
             )
             names = periodic.enqueue_due()
             if names:

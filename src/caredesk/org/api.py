@@ -1,6 +1,5 @@
 """Sites, units, rooms and beds over the JSON API."""
 
-
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from ninja.pagination import paginate

@@ -13,7 +13,9 @@ UNIT_FIELDS = ["name", "code", "kind", "floor", "phone"]
 
 
 def _zones() -> list[tuple[str, str]]:
-    return [(z, z) for z in sorted(zoneinfo.available_timezones()) if "/" in z and not z.startswith(("Etc/", "SystemV/"))]
+    return [
+        (z, z) for z in sorted(zoneinfo.available_timezones()) if "/" in z and not z.startswith(("Etc/", "SystemV/"))
+    ]
 
 
 class SiteForm(forms.Form):

@@ -18,7 +18,9 @@ from caredesk.core.models import TimeStampedModel
 
 def validate_time_zone(value: str) -> None:
     if value not in zoneinfo.available_timezones():
-        raise ValidationError(_("%(value)s is not a known IANA time zone, e.g. America/New_York."), params={"value": value})
+        raise ValidationError(
+            _("%(value)s is not a known IANA time zone, e.g. America/New_York."), params={"value": value}
+        )
 
 
 class SiteKind(models.TextChoices):
@@ -74,12 +76,14 @@ class Site(TimeStampedModel):
 
     class Meta:
         ordering = ["name"]
-        constraints = [models.UniqueConstraint(
+        constraints = [
+            models.UniqueConstraint(
                 Lower("code"),
                 name="org_site_code_unique_ci",
                 violation_error_code="duplicate:code",
                 violation_error_message=_("A site with this code already exists."),
-            )]
+            )
+        ]
         verbose_name = _("site")
         verbose_name_plural = _("sites")
 
@@ -101,13 +105,15 @@ class Unit(TimeStampedModel):
 
     class Meta:
         ordering = ["site__name", "name"]
-        constraints = [models.UniqueConstraint(
+        constraints = [
+            models.UniqueConstraint(
                 "site",
                 Lower("code"),
                 name="org_unit_code_unique_per_site_ci",
                 violation_error_code="duplicate:code",
                 violation_error_message=_("This site already has a unit with this code."),
-            )]
+            )
+        ]
         verbose_name = _("unit")
         verbose_name_plural = _("units")
 
@@ -127,13 +133,15 @@ class Room(TimeStampedModel):
 
     class Meta:
         ordering = ["unit", "position", "name"]
-        constraints = [models.UniqueConstraint(
+        constraints = [
+            models.UniqueConstraint(
                 "unit",
                 Lower("name"),
                 name="org_room_name_unique_per_unit_ci",
                 violation_error_code="duplicate:name",
                 violation_error_message=_("This unit already has a room with this name."),
-            )]
+            )
+        ]
         verbose_name = _("room")
         verbose_name_plural = _("rooms")
 
@@ -151,13 +159,15 @@ class Bed(TimeStampedModel):
 
     class Meta:
         ordering = ["room", "label"]
-        constraints = [models.UniqueConstraint(
+        constraints = [
+            models.UniqueConstraint(
                 "room",
                 Lower("label"),
                 name="org_bed_label_unique_per_room_ci",
                 violation_error_code="duplicate:label",
                 violation_error_message=_("This room already has a bed with this label."),
-            )]
+            )
+        ]
         verbose_name = _("bed")
         verbose_name_plural = _("beds")
 

@@ -37,7 +37,9 @@ def rooms(user: Any, *, unit_id: int | None = None, include_inactive: bool = Fal
     return qs if include_inactive else qs.filter(is_active=True)
 
 
-def beds(user: Any, *, unit_id: int | None = None, room_id: int | None = None, include_inactive: bool = False) -> QuerySet[Bed]:
+def beds(
+    user: Any, *, unit_id: int | None = None, room_id: int | None = None, include_inactive: bool = False
+) -> QuerySet[Bed]:
     qs = scoping.scoped(Bed.objects.select_related("room", "room__unit"), user, "org.view_unit")
     if unit_id is not None:
         qs = qs.filter(room__unit_id=unit_id)

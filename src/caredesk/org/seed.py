@@ -43,8 +43,26 @@ NURSING_HOME_UNITS = [
 
 # (hospital name, hospital code, nursing home name, code, time zone, city, region, country)
 PLACES = [
-    ("Riverside Community Hospital", "RCH", "Maple Grove Nursing Home", "MGNH", "America/New_York", "Hartford", "CT", "US"),
-    ("Clinique Saint-Louis", "CSL", "Résidence Les Tilleuls", "RLT", "Europe/Paris", "Lyon", "Auvergne-Rhône-Alpes", "FR"),
+    (
+        "Riverside Community Hospital",
+        "RCH",
+        "Maple Grove Nursing Home",
+        "MGNH",
+        "America/New_York",
+        "Hartford",
+        "CT",
+        "US",
+    ),
+    (
+        "Clinique Saint-Louis",
+        "CSL",
+        "Résidence Les Tilleuls",
+        "RLT",
+        "Europe/Paris",
+        "Lyon",
+        "Auvergne-Rhône-Alpes",
+        "FR",
+    ),
     ("Lakeview General Hospital", "LGH", "Pine Hill Care Center", "PHCC", "America/Chicago", "Madison", "WI", "US"),
     ("Mesa Verde Medical Center", "MVMC", "Sunrise Manor", "SRM", "America/Denver", "Boulder", "CO", "US"),
     ("Pacific Shores Hospital", "PSH", "Harbor View Care", "HVC", "America/Los_Angeles", "Santa Cruz", "CA", "US"),
@@ -60,22 +78,52 @@ def place(k: int) -> tuple[str, str, str, str, str, str, str, str]:
     return (f"{base[0]} {n}", f"{base[1]}{n}", f"{base[2]} {n}", f"{base[3]}{n}", *base[4:])  # type: ignore[return-value]
 
 
-def _make_site(ctx: SeedContext, rng: random.Random, name: str, code: str, kind: SiteKind, tz: str, city: str, region: str, country: str,
-               units: list[UnitSpec], street: str) -> Site | None:
+def _make_site(
+    ctx: SeedContext,
+    rng: random.Random,
+    name: str,
+    code: str,
+    kind: SiteKind,
+    tz: str,
+    city: str,
+    region: str,
+    country: str,
+    units: list[UnitSpec],
+    street: str,
+) -> Site | None:
     if Site.objects.filter(code__iexact=code).exists():
         ctx.report.skipped_sites.append(code)
         return None
     site = Site.objects.create(
-        name=name, code=code, kind=kind, time_zone=tz, address_line=street, city=city, region=region,
-        postal_code=f"{rng.randint(10000, 99999)}", country=country,
+        name=name,
+        code=code,
+        kind=kind,
+        time_zone=tz,
+        address_line=street,
+        city=city,
+        region=region,
+        postal_code=f"{rng.randint(10000, 99999)}",
+        country=country,
     )
     ctx.report.add("sites")
     for spec in units:
-        unit = Unit.objects.create(site=site, name=spec.name, code=spec.code, kind=spec.kind, floor=spec.floor,
-                                   phone=f"+1 555 {rng.randint(100, 999)} {rng.randint(1000, 9999)}")
+        unit = Unit.objects.create(
+            site=site,
+            name=spec.name,
+            code=spec.code,
+            kind=spec.kind,
+            floor=spec.floor,
+            phone=f"+1 555 {rng.randint(100, 999)} {rng.randint(1000, 9999)}",
+        )
         rooms = Room.objects.bulk_create(
-            [Room(unit=unit, name=f"{spec.room_prefix}{i + 1:02d}" if spec.room_prefix != "Bay " else f"Bay {i + 1}", position=i)
-             for i in range(spec.rooms)]
+            [
+                Room(
+                    unit=unit,
+                    name=f"{spec.room_prefix}{i + 1:02d}" if spec.room_prefix != "Bay " else f"Bay {i + 1}",
+                    position=i,
+                )
+                for i in range(spec.rooms)
+            ]
         )
         labels = ["A", "B", "C", "D"][: spec.beds_per_room]
         Bed.objects.bulk_create([Bed(room=r, label=label) for r in rooms for label in labels])
@@ -89,10 +137,32 @@ def run(ctx: SeedContext) -> None:
     for k in range(ctx.scale):
         h_name, h_code, n_name, n_code, tz, city, region, country = place(k)
         rng = random.Random(f"{ctx.seed}:org:{k}")  # per pair, so scale 2 extends scale 1 exactly
-        hospital = _make_site(ctx, rng, h_name, h_code, SiteKind.HOSPITAL, tz, city, region, country, HOSPITAL_UNITS,
-                              f"{100 + k} Main Street")
-        home = _make_site(ctx, rng, n_name, n_code, SiteKind.NURSING_HOME, tz, city, region, country, NURSING_HOME_UNITS,
-                          f"{20 + k} Elm Avenue")
+        hospital = _make_site(
+            ctx,
+            rng,
+            h_name,
+            h_code,
+            SiteKind.HOSPITAL,
+            tz,
+            city,
+            region,
+            country,
+            HOSPITAL_UNITS,
+            f"{100 + k} Main Street",
+        )
+        home = _make_site(
+            ctx,
+            rng,
+            n_name,
+            n_code,
+            SiteKind.NURSING_HOME,
+            tz,
+            city,
+            region,
+            country,
+            NURSING_HOME_UNITS,
+            f"{20 + k} Elm Avenue",
+        )
         pairs.append((k, hospital, home))
     # Only newly created pairs get people (idempotence: existing sites are left alone).
     ctx.shared["new_pairs"] = pairs

@@ -92,7 +92,9 @@ def create_room(actor: Any, data: schemas.RoomCreate) -> Room:
     scoping.require(actor, "org.change_rooms", site_id=unit.site_id, unit_id=unit.pk)
     if not unit.is_active:
         raise errors.ValidationFailed.field("unit_id", _("this unit is inactive"))
-    room = writes.save_new(Room(unit=unit, name=data.name, position=data.position), actor=actor, action="org.create_room")
+    room = writes.save_new(
+        Room(unit=unit, name=data.name, position=data.position), actor=actor, action="org.create_room"
+    )
     if len({label.strip().lower() for label in data.bed_labels}) != len(data.bed_labels):
         raise errors.ValidationFailed.field("bed_labels", _("bed labels must be different from each other"))
     for label in data.bed_labels:

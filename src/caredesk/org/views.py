@@ -86,13 +86,14 @@ def site_set_active(request: HttpRequest, site_id: int) -> HttpResponse:
         result = forms_support.run(
             form,
             lambda: services.update_site(
-                request.user, site_id, schemas.SiteUpdate(version=form.cleaned_data["version"], is_active=form.cleaned_data["is_active"])
+                request.user,
+                site_id,
+                schemas.SiteUpdate(version=form.cleaned_data["version"], is_active=form.cleaned_data["is_active"]),
             ),
         )
         if result is not None:
             messages.success(request, _("Site activated.") if result.is_active else _("Site deactivated."))
-    for error in form.errors.values():
-        messages.error(request, " ".join(error))
+    forms_support.flash_errors(request, form)
     return redirect("org:site_detail", site_id)
 
 
@@ -118,7 +119,9 @@ def unit_list(request: HttpRequest) -> HttpResponse:
 def unit_create(request: HttpRequest) -> HttpResponse:
     scoping.require_anywhere(request.user, "org.change_unit")
     choices = [
-        (s.pk, s.name) for s in queries.sites(request.user) if scoping.has(request.user, "org.change_unit", site_id=s.pk)
+        (s.pk, s.name)
+        for s in queries.sites(request.user)
+        if scoping.has(request.user, "org.change_unit", site_id=s.pk)
     ]
     initial_site = request.GET.get("site")
     form = forms.UnitCreateForm(request.POST or None, site_choices=choices, initial={"site": initial_site})
@@ -176,13 +179,14 @@ def unit_set_active(request: HttpRequest, unit_id: int) -> HttpResponse:
         result = forms_support.run(
             form,
             lambda: services.update_unit(
-                request.user, unit_id, schemas.UnitUpdate(version=form.cleaned_data["version"], is_active=form.cleaned_data["is_active"])
+                request.user,
+                unit_id,
+                schemas.UnitUpdate(version=form.cleaned_data["version"], is_active=form.cleaned_data["is_active"]),
             ),
         )
         if result is not None:
             messages.success(request, _("Unit activated.") if result.is_active else _("Unit deactivated."))
-    for error in form.errors.values():
-        messages.error(request, " ".join(error))
+    forms_support.flash_errors(request, form)
     return redirect("org:unit_detail", unit_id)
 
 
@@ -198,13 +202,14 @@ def room_create(request: HttpRequest, unit_id: int) -> HttpResponse:
             form,
             lambda: services.create_room(
                 request.user,
-                schemas.RoomCreate(unit_id=unit_id, name=name, position=form.cleaned_data.get("position") or 0, bed_labels=labels),
+                schemas.RoomCreate(
+                    unit_id=unit_id, name=name, position=form.cleaned_data.get("position") or 0, bed_labels=labels
+                ),
             ),
         )
         if room is not None:
             messages.success(request, _("Room %(name)s added.") % {"name": room.name})
-    for field, error in form.errors.items():
-        messages.error(request, f"{form.fields[field].label if field in form.fields else ''} {' '.join(error)}".strip())
+    forms_support.flash_errors(request, form)
     return redirect("org:unit_detail", unit_id)
 
 
@@ -217,11 +222,12 @@ def room_set_active(request: HttpRequest, room_id: int) -> HttpResponse:
         forms_support.run(
             form,
             lambda: services.update_room(
-                request.user, room.pk, schemas.RoomUpdate(version=form.cleaned_data["version"], is_active=form.cleaned_data["is_active"])
+                request.user,
+                room.pk,
+                schemas.RoomUpdate(version=form.cleaned_data["version"], is_active=form.cleaned_data["is_active"]),
             ),
         )
-    for error in form.errors.values():
-        messages.error(request, " ".join(error))
+    forms_support.flash_errors(request, form)
     return redirect("org:unit_detail", room.unit_id)
 
 
@@ -232,12 +238,14 @@ def bed_create(request: HttpRequest, room_id: int) -> HttpResponse:
     form = forms.BedForm(request.POST)
     if form.is_valid():
         bed = forms_support.run(
-            form, lambda: services.create_bed(request.user, schemas.BedCreate(room_id=room.pk, label=form.cleaned_data["label"]))
+            form,
+            lambda: services.create_bed(
+                request.user, schemas.BedCreate(room_id=room.pk, label=form.cleaned_data["label"])
+            ),
         )
         if bed is not None:
             messages.success(request, _("Bed %(bed)s added.") % {"bed": bed})
-    for error in form.errors.values():
-        messages.error(request, " ".join(error))
+    forms_support.flash_errors(request, form)
     return redirect("org:unit_detail", room.unit_id)
 
 
@@ -250,9 +258,10 @@ def bed_set_active(request: HttpRequest, bed_id: int) -> HttpResponse:
         forms_support.run(
             form,
             lambda: services.update_bed(
-                request.user, bed.pk, schemas.BedUpdate(version=form.cleaned_data["version"], is_active=form.cleaned_data["is_active"])
+                request.user,
+                bed.pk,
+                schemas.BedUpdate(version=form.cleaned_data["version"], is_active=form.cleaned_data["is_active"]),
             ),
         )
-    for error in form.errors.values():
-        messages.error(request, " ".join(error))
+    forms_support.flash_errors(request, form)
     return redirect("org:unit_detail", bed.room.unit_id)

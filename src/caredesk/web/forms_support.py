@@ -7,6 +7,8 @@ from typing import Any, TypeVar
 
 import pydantic
 from django import forms
+from django.contrib import messages
+from django.http import HttpRequest
 
 from caredesk.core import errors
 
@@ -38,6 +40,14 @@ def run(form: forms.BaseForm, action: Callable[[], T]) -> T | None:
         if not placed:
             form.add_error(None, exc.message)
     return None
+
+
+def flash_errors(request: HttpRequest, form: forms.BaseForm) -> None:
+    """For small inline forms that redirect back: show their errors as messages."""
+    for name, errors_ in form.errors.items():
+        label = form.fields[name].label if name in form.fields else ""
+        text = " ".join(str(e) for e in errors_)
+        messages.error(request, f"{label}: {text}" if label else text)
 
 
 def version_field() -> forms.IntegerField:

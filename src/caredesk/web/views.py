@@ -34,7 +34,9 @@ def home(request: HttpRequest) -> HttpResponse:
     staff_by_role: list[dict[str, Any]] = []
     staff_total = None
     if scoping.has_anywhere(user, "accounts.view_user"):
-        grants = scoping.scoped(RoleGrant.objects.filter(revoked_at__isnull=True, user__is_active=True), user, "accounts.view_user")
+        grants = scoping.scoped(
+            RoleGrant.objects.filter(revoked_at__isnull=True, user__is_active=True), user, "accounts.view_user"
+        )
         if focus.site:
             grants = grants.filter(site=focus.site)
         if focus.unit:

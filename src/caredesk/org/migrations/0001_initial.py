@@ -7,101 +7,234 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Site',
+            name="Site",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('version', models.PositiveIntegerField(default=1, help_text='Incremented on every change; edits must name the version they started from.', verbose_name='version')),
-                ('name', models.CharField(max_length=120, verbose_name='name')),
-                ('code', models.SlugField(help_text='Short unique code, e.g. MGH.', max_length=20, verbose_name='code')),
-                ('kind', models.CharField(choices=[('hospital', 'Hospital'), ('clinic', 'Clinic'), ('nursing_home', 'Nursing home'), ('palliative_care', 'Palliative care'), ('rehabilitation', 'Rehabilitation centre')], max_length=20, verbose_name='type')),
-                ('time_zone', models.CharField(max_length=64, validators=[caredesk.org.models.validate_time_zone], verbose_name='time zone')),
-                ('address_line', models.CharField(blank=True, max_length=200, verbose_name='address')),
-                ('city', models.CharField(blank=True, max_length=100, verbose_name='city')),
-                ('region', models.CharField(blank=True, max_length=100, verbose_name='state / region')),
-                ('postal_code', models.CharField(blank=True, max_length=20, verbose_name='postal code')),
-                ('country', models.CharField(blank=True, help_text='ISO 3166 two-letter code.', max_length=2, verbose_name='country')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "version",
+                    models.PositiveIntegerField(
+                        default=1,
+                        help_text="Incremented on every change; edits must name the version they started from.",
+                        verbose_name="version",
+                    ),
+                ),
+                ("name", models.CharField(max_length=120, verbose_name="name")),
+                (
+                    "code",
+                    models.SlugField(help_text="Short unique code, e.g. MGH.", max_length=20, verbose_name="code"),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("hospital", "Hospital"),
+                            ("clinic", "Clinic"),
+                            ("nursing_home", "Nursing home"),
+                            ("palliative_care", "Palliative care"),
+                            ("rehabilitation", "Rehabilitation centre"),
+                        ],
+                        max_length=20,
+                        verbose_name="type",
+                    ),
+                ),
+                (
+                    "time_zone",
+                    models.CharField(
+                        max_length=64, validators=[caredesk.org.models.validate_time_zone], verbose_name="time zone"
+                    ),
+                ),
+                ("address_line", models.CharField(blank=True, max_length=200, verbose_name="address")),
+                ("city", models.CharField(blank=True, max_length=100, verbose_name="city")),
+                ("region", models.CharField(blank=True, max_length=100, verbose_name="state / region")),
+                ("postal_code", models.CharField(blank=True, max_length=20, verbose_name="postal code")),
+                (
+                    "country",
+                    models.CharField(
+                        blank=True, help_text="ISO 3166 two-letter code.", max_length=2, verbose_name="country"
+                    ),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
             ],
             options={
-                'verbose_name': 'site',
-                'verbose_name_plural': 'sites',
-                'ordering': ['name'],
-                'constraints': [models.UniqueConstraint(django.db.models.functions.text.Lower('code'), name='org_site_code_unique_ci', violation_error_code='duplicate:code', violation_error_message='A site with this code already exists.')],
+                "verbose_name": "site",
+                "verbose_name_plural": "sites",
+                "ordering": ["name"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        django.db.models.functions.text.Lower("code"),
+                        name="org_site_code_unique_ci",
+                        violation_error_code="duplicate:code",
+                        violation_error_message="A site with this code already exists.",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Unit',
+            name="Unit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('version', models.PositiveIntegerField(default=1, help_text='Incremented on every change; edits must name the version they started from.', verbose_name='version')),
-                ('name', models.CharField(max_length=120, verbose_name='name')),
-                ('code', models.SlugField(max_length=20, verbose_name='code')),
-                ('kind', models.CharField(choices=[('icu', 'Intensive care (ICU)'), ('ccu', 'Coronary care (CCU)'), ('nicu', 'Neonatal intensive care (NICU)'), ('burn', 'Burn unit'), ('step_down', 'Step-down / intermediate care'), ('telemetry', 'Telemetry'), ('med_surg', 'Medical-surgical'), ('oncology', 'Oncology'), ('ed', 'Emergency department'), ('or', 'Operating room'), ('pacu', 'Post-anaesthesia care (PACU)'), ('labour_delivery', 'Labour and delivery'), ('antepartum', 'Antepartum'), ('postpartum', 'Postpartum / mother-baby'), ('nursery', 'Well-baby nursery'), ('intermediate_nursery', 'Intermediate-care nursery'), ('paediatrics', 'Paediatrics'), ('psychiatric', 'Psychiatric'), ('rehabilitation', 'Rehabilitation'), ('long_term_care', 'Long-term care'), ('palliative', 'Palliative care'), ('outpatient', 'Outpatient / clinic')], max_length=24, verbose_name='type')),
-                ('floor', models.CharField(blank=True, max_length=40, verbose_name='floor / wing')),
-                ('phone', models.CharField(blank=True, max_length=40, verbose_name='phone')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
-                ('site', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='units', to='org.site', verbose_name='site')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "version",
+                    models.PositiveIntegerField(
+                        default=1,
+                        help_text="Incremented on every change; edits must name the version they started from.",
+                        verbose_name="version",
+                    ),
+                ),
+                ("name", models.CharField(max_length=120, verbose_name="name")),
+                ("code", models.SlugField(max_length=20, verbose_name="code")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("icu", "Intensive care (ICU)"),
+                            ("ccu", "Coronary care (CCU)"),
+                            ("nicu", "Neonatal intensive care (NICU)"),
+                            ("burn", "Burn unit"),
+                            ("step_down", "Step-down / intermediate care"),
+                            ("telemetry", "Telemetry"),
+                            ("med_surg", "Medical-surgical"),
+                            ("oncology", "Oncology"),
+                            ("ed", "Emergency department"),
+                            ("or", "Operating room"),
+                            ("pacu", "Post-anaesthesia care (PACU)"),
+                            ("labour_delivery", "Labour and delivery"),
+                            ("antepartum", "Antepartum"),
+                            ("postpartum", "Postpartum / mother-baby"),
+                            ("nursery", "Well-baby nursery"),
+                            ("intermediate_nursery", "Intermediate-care nursery"),
+                            ("paediatrics", "Paediatrics"),
+                            ("psychiatric", "Psychiatric"),
+                            ("rehabilitation", "Rehabilitation"),
+                            ("long_term_care", "Long-term care"),
+                            ("palliative", "Palliative care"),
+                            ("outpatient", "Outpatient / clinic"),
+                        ],
+                        max_length=24,
+                        verbose_name="type",
+                    ),
+                ),
+                ("floor", models.CharField(blank=True, max_length=40, verbose_name="floor / wing")),
+                ("phone", models.CharField(blank=True, max_length=40, verbose_name="phone")),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
+                (
+                    "site",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="units",
+                        to="org.site",
+                        verbose_name="site",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'unit',
-                'verbose_name_plural': 'units',
-                'ordering': ['site__name', 'name'],
+                "verbose_name": "unit",
+                "verbose_name_plural": "units",
+                "ordering": ["site__name", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Room',
+            name="Room",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('version', models.PositiveIntegerField(default=1, help_text='Incremented on every change; edits must name the version they started from.', verbose_name='version')),
-                ('name', models.CharField(max_length=40, verbose_name='room')),
-                ('position', models.PositiveIntegerField(default=0, verbose_name='position')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='rooms', to='org.unit', verbose_name='unit')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "version",
+                    models.PositiveIntegerField(
+                        default=1,
+                        help_text="Incremented on every change; edits must name the version they started from.",
+                        verbose_name="version",
+                    ),
+                ),
+                ("name", models.CharField(max_length=40, verbose_name="room")),
+                ("position", models.PositiveIntegerField(default=0, verbose_name="position")),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="rooms",
+                        to="org.unit",
+                        verbose_name="unit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'room',
-                'verbose_name_plural': 'rooms',
-                'ordering': ['unit', 'position', 'name'],
+                "verbose_name": "room",
+                "verbose_name_plural": "rooms",
+                "ordering": ["unit", "position", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Bed',
+            name="Bed",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('version', models.PositiveIntegerField(default=1, help_text='Incremented on every change; edits must name the version they started from.', verbose_name='version')),
-                ('label', models.CharField(max_length=20, verbose_name='bed')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
-                ('room', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='beds', to='org.room', verbose_name='room')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "version",
+                    models.PositiveIntegerField(
+                        default=1,
+                        help_text="Incremented on every change; edits must name the version they started from.",
+                        verbose_name="version",
+                    ),
+                ),
+                ("label", models.CharField(max_length=20, verbose_name="bed")),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
+                (
+                    "room",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="beds",
+                        to="org.room",
+                        verbose_name="room",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'bed',
-                'verbose_name_plural': 'beds',
-                'ordering': ['room', 'label'],
-                'constraints': [models.UniqueConstraint(models.F('room'), django.db.models.functions.text.Lower('label'), name='org_bed_label_unique_per_room_ci', violation_error_code='duplicate:label', violation_error_message='This room already has a bed with this label.')],
+                "verbose_name": "bed",
+                "verbose_name_plural": "beds",
+                "ordering": ["room", "label"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        models.F("room"),
+                        django.db.models.functions.text.Lower("label"),
+                        name="org_bed_label_unique_per_room_ci",
+                        violation_error_code="duplicate:label",
+                        violation_error_message="This room already has a bed with this label.",
+                    )
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='unit',
-            constraint=models.UniqueConstraint(models.F('site'), django.db.models.functions.text.Lower('code'), name='org_unit_code_unique_per_site_ci', violation_error_code='duplicate:code', violation_error_message='This site already has a unit with this code.'),
+            model_name="unit",
+            constraint=models.UniqueConstraint(
+                models.F("site"),
+                django.db.models.functions.text.Lower("code"),
+                name="org_unit_code_unique_per_site_ci",
+                violation_error_code="duplicate:code",
+                violation_error_message="This site already has a unit with this code.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='room',
-            constraint=models.UniqueConstraint(models.F('unit'), django.db.models.functions.text.Lower('name'), name='org_room_name_unique_per_unit_ci', violation_error_code='duplicate:name', violation_error_message='This unit already has a room with this name.'),
+            model_name="room",
+            constraint=models.UniqueConstraint(
+                models.F("unit"),
+                django.db.models.functions.text.Lower("name"),
+                name="org_room_name_unique_per_unit_ci",
+                violation_error_code="duplicate:name",
+                violation_error_message="This unit already has a room with this name.",
+            ),
         ),
     ]
