@@ -42,7 +42,7 @@ def french(msgid: str) -> str:
         return translation.gettext(msgid)
 
 
-def test_coordinator_units_french_and_log_out(caredesk_server: str, page: Any) -> None:
+def test_coordinator_units_french_and_log_out(page: Any, caredesk_server: str) -> None:
     base = caredesk_server
 
     # Log in as the ICU's clinical coordinator: the home page greets them.
@@ -84,7 +84,7 @@ def test_coordinator_units_french_and_log_out(caredesk_server: str, page: Any) -
     expect(page.locator("#user-menu")).to_have_count(0)
 
 
-def test_wrong_password_shows_an_error_and_stays_on_log_in(caredesk_server: str, page: Any) -> None:
+def test_wrong_password_shows_an_error_and_stays_on_log_in(page: Any, caredesk_server: str) -> None:
     base = caredesk_server
     log_in(page, base, "nurse.icu", "not-the-password")
 
