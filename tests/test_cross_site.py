@@ -18,6 +18,8 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from caredesk.accounts.models import ApiToken, RoleGrant, User
 from caredesk.api import api as ninja_api
+from caredesk.core.models import Notification
+from caredesk.core.notifications import notify
 from caredesk.org.models import Bed, Room, Site, Unit
 from tests.conftest import PASSWORD, World, bearer
 
@@ -51,6 +53,7 @@ def site_a_state(w: World) -> str:
             )
         ),
         list(ApiToken.objects.filter(user__role_grants__site=w.site_a).values("id", "revoked_at")),
+        list(Notification.objects.filter(recipient__role_grants__site=w.site_a).values("id", "read_at")),
     ]
     return json.dumps(rows, default=str, sort_keys=True)
 
@@ -68,6 +71,9 @@ def targets(w: World) -> dict[str, Any]:
         "user_id": w.nurse_a.pk,
         "grant_id": w.nurse_a.role_grants.get().pk,
         "token_id": token.pk,
+        "notification_id": notify(
+            w.nurse_a, kind="test", title="Alpha ICU: BLS expires soon", dedupe_key="walk", site_id=w.site_a.pk
+        ).pk,
     }
 
 
@@ -179,7 +185,8 @@ def test_api_route_gives_another_site_nothing(world, client, method, path, outsi
     assert site_a_state(world) == before, f"{method} {url} by {outsider} changed site A"
     # Control: the same request by an administrator (or, for personal records
     # such as API tokens, their owner) reaches real data.
-    owner = world.nurse_a if "{token_id}" in path else world.superuser
+    personal = "{token_id}" in path or "{notification_id}" in path
+    owner = world.nurse_a if personal else world.superuser
     url, body = request_for(method, path, t, salt="2")  # fresh names: the outsider may have created its own
     control = call(client, method, url, body, bearer(owner))
     assert control.status_code < 300, f"control {method} {url}: {control.status_code} {control.content[:300]!r}"
@@ -240,7 +247,7 @@ def test_page_gives_another_site_nothing(world, client, name, route, outsider):
             assert response.status_code in (403, 404, 405), f"{method.upper()} {url} answered {response.status_code}"
     assert site_a_state(world) == before, f"{url} changed site A for {outsider}"
     if "<int:" in route:
-        client.force_login(world.superuser)
+        client.force_login(world.nurse_a if "notification_id" in route else world.superuser)
         control = client.get(url)
         assert control.status_code in (200, 405), f"control GET {url}: {control.status_code}"
 

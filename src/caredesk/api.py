@@ -25,8 +25,10 @@ install_error_handlers(api)
 
 from caredesk.accounts.api import router as accounts_router  # noqa: E402
 from caredesk.core.audit_api import router as audit_router  # noqa: E402
+from caredesk.core.notifications_api import router as notifications_router  # noqa: E402
 from caredesk.org.api import router as org_router  # noqa: E402
 
 api.add_router("/", accounts_router)
 api.add_router("/", org_router)
 api.add_router("/audit", audit_router)
+api.add_router("/notifications", notifications_router)

@@ -8,7 +8,7 @@ urlpatterns = [
     path("", include("caredesk.web.urls")),
     path("accounts/", include("caredesk.accounts.urls")),
     path("org/", include("caredesk.org.urls")),
-    path("audit/", include("caredesk.core.urls")),
+    path("", include("caredesk.core.urls")),
     path("api/v1/", api.urls),
     path("healthz", web_views.healthz, name="healthz"),
     path("i18n/setlang/", set_language, name="set_language"),

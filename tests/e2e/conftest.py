@@ -13,6 +13,7 @@ can start the same server outside pytest.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -135,10 +136,8 @@ def stop_server(server: Server) -> None:
     try:
         process.wait(timeout=10)
     except subprocess.TimeoutExpired:
-        try:
-            os.killpg(process.pid, signal.SIGKILL)  # the group this fixture created
-        except ProcessLookupError:
-            pass
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)  # the group start_server created
         process.wait(timeout=10)
 
 
@@ -168,7 +167,9 @@ def browser() -> Iterator[Any]:
     try:
         from playwright.sync_api import sync_playwright
     except ImportError as exc:
-        skip_or_fail(f"Debian's chromium is not installed or Playwright cannot be imported ({exc}): pip install playwright")
+        skip_or_fail(
+            f"Debian's chromium is not installed or Playwright cannot be imported ({exc}): pip install playwright"
+        )
     with sync_playwright() as p:
         try:
             chromium = launch_chromium(p)

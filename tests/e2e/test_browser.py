@@ -71,7 +71,9 @@ def test_coordinator_units_french_and_log_out(page: Any, caredesk_server: str) -
     expect(page.locator("#language-form select[name=language]")).to_have_value("fr")
     if FRENCH_CATALOGUE.exists():  # TEMP until the catalogue lands
         heading = french("My profile")
-        assert heading != "My profile", "CareDesk's French catalogue (src/caredesk/locale/fr) does not translate 'My profile'"
+        assert heading != "My profile", (
+            "CareDesk's French catalogue (src/caredesk/locale/fr) does not translate 'My profile'"
+        )
         expect(page.locator("h1")).to_have_text(heading)
 
     # Log out from the user menu: back on the log-in page (still in French).

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -99,3 +100,36 @@ class PeriodicJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} next at {self.next_run_at:%Y-%m-%d %H:%M}"
+
+
+class Notification(models.Model):
+    """An in-app message to one person (an expiring credential, a late dose...).
+
+    `dedupe_key` makes raising idempotent: the same alert for the same person
+    is stored once, however many workers or retries try to raise it.
+    """
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="notifications", verbose_name=_("recipient")
+    )
+    kind = models.CharField(_("kind"), max_length=60, db_index=True)
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("message"), blank=True)
+    link = models.CharField(_("link"), max_length=300, blank=True)
+    site_id = models.BigIntegerField(_("site id"), null=True, blank=True)
+    dedupe_key = models.CharField(max_length=200)
+    created_at = models.DateTimeField(_("created"), db_index=True)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+
+    # Notifications are personal: nobody else's role reaches them.
+    scope_site_path = "site_id"
+    scope_unit_path = ""
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [models.UniqueConstraint(fields=["recipient", "dedupe_key"], name="core_notification_once")]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+
+    def __str__(self) -> str:
+        return f"{self.kind} → {self.recipient_id}: {self.title}"

@@ -7,9 +7,11 @@ from datetime import date
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
 
-from caredesk.core import clock, scoping
+from caredesk.core import clock, notifications, scoping
 from caredesk.core.audit_queries import AuditFilter, csv_rows, events
 from caredesk.org import queries as org_queries
 
@@ -78,3 +80,31 @@ def audit_csv(request: HttpRequest) -> StreamingHttpResponse:
     stamp = clock.now().strftime("%Y%m%dT%H%MZ")
     response["Content-Disposition"] = f'attachment; filename="caredesk-audit-{stamp}.csv"'
     return response
+
+
+@login_required
+def notification_list(request: HttpRequest) -> HttpResponse:
+    page = Paginator(notifications.for_user(request.user), 50).get_page(request.GET.get("page"))
+    return render(request, "core/notifications.html", {"page": page})
+
+
+@login_required
+def notification_badge(request: HttpRequest) -> HttpResponse:
+    """The unread count in the navigation bar, refreshed by htmx polling."""
+    return render(request, "core/_notification_badge.html", {"unread_count": notifications.unread_count(request.user)})
+
+
+@login_required
+@require_POST
+def notification_read(request: HttpRequest, notification_id: int) -> HttpResponse:
+    note = notifications.mark_read(request.user, notification_id)
+    if note.link and url_has_allowed_host_and_scheme(note.link, allowed_hosts={request.get_host()}):
+        return redirect(note.link)
+    return redirect("core:notifications")
+
+
+@login_required
+@require_POST
+def notification_read_all(request: HttpRequest) -> HttpResponse:
+    notifications.mark_all_read(request.user)
+    return redirect("core:notifications")

@@ -5,6 +5,7 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 
+from caredesk.core import notifications
 from caredesk.org import queries as org_queries
 from caredesk.web import navigation as nav
 from caredesk.web import scope
@@ -24,4 +25,5 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "focus": focus,
         "switcher_sites": sites,
         "switcher_units": units,
+        "unread_count": notifications.unread_count(user),
     }

@@ -1,14 +1,18 @@
 """The navigation by module, as data: a module shows when the user holds its
-permission somewhere. Later modules append their entries here."""
+permission somewhere. Each app may declare `NAV = [NavItem(...)]` in its
+`nav.py`; they are shown by their `order`."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
+from importlib import import_module
 from typing import Any
+
+from django.apps import apps
 
 from django.urls import reverse
 from django.utils.functional import Promise
-from django.utils.translation import gettext_lazy as _
 
 from caredesk.core import scoping
 
@@ -18,21 +22,29 @@ class NavItem:
     label: str | Promise
     url_name: str
     permission: str
-    icon: str = ""  # a short glyph, no icon font needed
+    order: int = 50  # position in the bar, lowest first
 
 
-NAV: list[NavItem] = [
-    NavItem(_("Sites"), "org:site_list", "org.view_site", "⌂"),
-    NavItem(_("Units"), "org:unit_list", "org.view_unit", "▦"),
-    NavItem(_("People"), "accounts:people", "accounts.view_user", "☺"),
-    NavItem(_("Audit trail"), "core:audit", "core.view_audit", "⚲"),
-]
+@cache
+def all_items() -> tuple[NavItem, ...]:
+    found: list[NavItem] = []
+    for app in apps.get_app_configs():
+        if not app.name.startswith("caredesk."):
+            continue
+        try:
+            module = import_module(f"{app.name}.nav")
+        except ModuleNotFoundError as exc:
+            if exc.name == f"{app.name}.nav":
+                continue
+            raise
+        found.extend(module.NAV)
+    return tuple(sorted(found, key=lambda item: item.order))
 
 
 def items_for(user: Any, current_path: str) -> list[dict[str, Any]]:
     out = []
-    for item in NAV:
+    for item in all_items():
         if scoping.has_anywhere(user, item.permission):
             url = reverse(item.url_name)
-            out.append({"label": item.label, "url": url, "icon": item.icon, "active": current_path.startswith(url)})
+            out.append({"label": item.label, "url": url, "active": current_path.startswith(url)})
     return out

@@ -413,6 +413,7 @@ class _Builder:
                     staff = range(ix.E) if dm.eligible is None else sorted(dm.eligible)
                     vs, const, _ = self.lin((1, self.xs(e, d, s)) for e in staff)
                     if not vs:
+                        self.offset += self._constant_cover_cost(i, const)
                         continue
                     n = sum(v for _, v in vs) + const
                     if dm.minimum > 0:
@@ -434,6 +435,15 @@ class _Builder:
                         self.term("cover_under", dm.under_weight, under)
                         self.term("cover_over", dm.over_weight, over)
 
+    def _constant_cover_cost(self, i: int, n: int) -> int:
+        dm = self.ix.demands[i]
+        cost = 0
+        if n < dm.minimum and dm.minimum_weight is not None:
+            cost += dm.minimum_weight * (dm.minimum - n)
+        if dm.preferred is not None:
+            cost += dm.under_weight * max(0, dm.preferred - n) + dm.over_weight * max(0, n - dm.preferred)
+        return cost
+
     def requests(self) -> None:
         for r in self.ix.requests:
             if not self.is_free(r.staff, r.day):
@@ -441,6 +451,7 @@ class _Builder:
             cell = self.w(r.staff, r.day) if r.shift is None else self.xs(r.staff, r.day, r.shift)
             assert cell is not None
             if isinstance(cell, int):
+                self.offset += r.weight if (cell == 1) != r.on else 0
                 continue
             if r.on:  # cost w * (1 - cell)
                 self.offset += r.weight
