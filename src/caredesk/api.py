@@ -27,8 +27,16 @@ from caredesk.accounts.api import router as accounts_router  # noqa: E402
 from caredesk.core.audit_api import router as audit_router  # noqa: E402
 from caredesk.core.notifications_api import router as notifications_router  # noqa: E402
 from caredesk.org.api import router as org_router  # noqa: E402
+from caredesk.performance.api import router as performance_router  # noqa: E402
+from caredesk.recruiting.api import router as recruiting_router  # noqa: E402
+from caredesk.training.api import router as training_router  # noqa: E402
+from caredesk.workforce.api import router as workforce_router  # noqa: E402
 
 api.add_router("/", accounts_router)
 api.add_router("/", org_router)
 api.add_router("/audit", audit_router)
 api.add_router("/notifications", notifications_router)
+api.add_router("/", workforce_router)
+api.add_router("/recruiting", recruiting_router)
+api.add_router("/training", training_router)
+api.add_router("/performance", performance_router)

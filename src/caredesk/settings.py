@@ -43,6 +43,10 @@ INSTALLED_APPS = [
     "caredesk.core",
     "caredesk.accounts",
     "caredesk.org",
+    "caredesk.workforce",
+    "caredesk.recruiting",
+    "caredesk.training",
+    "caredesk.performance",
     "caredesk.web",
 ]
 
@@ -212,3 +216,9 @@ LOGGING = {
 # a consistent chain. Defaults to a key derived from SECRET_KEY.
 CAREDESK_AUDIT_KEY = env_str("CAREDESK_AUDIT_KEY", "")
 CAREDESK_TRUST_X_FORWARDED_FOR = env_bool("CAREDESK_TRUST_X_FORWARDED_FOR", False)
+
+# --- Uploaded files (credential documents...) -------------------------------------
+# Never served directly: views check permission, then stream the file.
+MEDIA_ROOT = Path(env_str("CAREDESK_MEDIA_DIR", str(VAR_DIR / "media")))
+MEDIA_URL = "/media/"
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

@@ -27,9 +27,9 @@ def full_clean(instance: models.Model, *, exclude: list[str] | None = None) -> N
         for name, items in exc.error_dict.items():
             for item in items:
                 key = name
-                # Constraints declare the field they protect as violation_error_code="duplicate:<field>".
+                # Constraints name the field they protect with violation_error_code="field:<name>".
                 code = item.code or ""
-                if name == "__all__" and code.startswith("duplicate:"):
+                if name == "__all__" and code.startswith("field:"):
                     key = code.split(":", 1)[1]
                 fields.setdefault(key, []).extend(str(m) for m in item.messages)
         first = next(iter(fields.items()))

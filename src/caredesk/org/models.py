@@ -80,7 +80,7 @@ class Site(TimeStampedModel):
             models.UniqueConstraint(
                 Lower("code"),
                 name="org_site_code_unique_ci",
-                violation_error_code="duplicate:code",
+                violation_error_code="field:code",
                 violation_error_message=_("A site with this code already exists."),
             )
         ]
@@ -110,7 +110,7 @@ class Unit(TimeStampedModel):
                 "site",
                 Lower("code"),
                 name="org_unit_code_unique_per_site_ci",
-                violation_error_code="duplicate:code",
+                violation_error_code="field:code",
                 violation_error_message=_("This site already has a unit with this code."),
             )
         ]
@@ -138,7 +138,7 @@ class Room(TimeStampedModel):
                 "unit",
                 Lower("name"),
                 name="org_room_name_unique_per_unit_ci",
-                violation_error_code="duplicate:name",
+                violation_error_code="field:name",
                 violation_error_message=_("This unit already has a room with this name."),
             )
         ]
@@ -164,7 +164,7 @@ class Bed(TimeStampedModel):
                 "room",
                 Lower("label"),
                 name="org_bed_label_unique_per_room_ci",
-                violation_error_code="duplicate:label",
+                violation_error_code="field:label",
                 violation_error_message=_("This room already has a bed with this label."),
             )
         ]

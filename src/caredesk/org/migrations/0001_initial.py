@@ -71,7 +71,7 @@ class Migration(migrations.Migration):
                     models.UniqueConstraint(
                         django.db.models.functions.text.Lower("code"),
                         name="org_site_code_unique_ci",
-                        violation_error_code="duplicate:code",
+                        violation_error_code="field:code",
                         violation_error_message="A site with this code already exists.",
                     )
                 ],
@@ -211,7 +211,7 @@ class Migration(migrations.Migration):
                         models.F("room"),
                         django.db.models.functions.text.Lower("label"),
                         name="org_bed_label_unique_per_room_ci",
-                        violation_error_code="duplicate:label",
+                        violation_error_code="field:label",
                         violation_error_message="This room already has a bed with this label.",
                     )
                 ],
@@ -223,7 +223,7 @@ class Migration(migrations.Migration):
                 models.F("site"),
                 django.db.models.functions.text.Lower("code"),
                 name="org_unit_code_unique_per_site_ci",
-                violation_error_code="duplicate:code",
+                violation_error_code="field:code",
                 violation_error_message="This site already has a unit with this code.",
             ),
         ),
@@ -233,7 +233,7 @@ class Migration(migrations.Migration):
                 models.F("unit"),
                 django.db.models.functions.text.Lower("name"),
                 name="org_room_name_unique_per_unit_ci",
-                violation_error_code="duplicate:name",
+                violation_error_code="field:name",
                 violation_error_message="This unit already has a room with this name.",
             ),
         ),

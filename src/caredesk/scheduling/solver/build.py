@@ -415,6 +415,9 @@ class _Builder:
                     if not vs:
                         self.offset += self._constant_cover_cost(i, const)
                         continue
+                    if len(vs) == 1:
+                        self._single_var_cover(i, const, vs[0][1])
+                        continue
                     n = sum(v for _, v in vs) + const
                     if dm.minimum > 0:
                         if dm.minimum_weight is None:
@@ -434,6 +437,22 @@ class _Builder:
                         self.aux.append(Aux(over, "pos", [[(1, v) for _, v in vs]], [const - dm.preferred]))
                         self.term("cover_under", dm.under_weight, under)
                         self.term("cover_over", dm.over_weight, over)
+
+    def _single_var_cover(self, i: int, const: int, v: Lit) -> None:
+        """Cover with one free cell: its cost is exactly linear in that cell,
+        so no under/over variables are needed (keeps one-person models small)."""
+        dm = self.ix.demands[i]
+        base = self._constant_cover_cost(i, const)
+        delta = self._constant_cover_cost(i, const + 1) - base
+        if dm.minimum > 0 and dm.minimum_weight is None and const < dm.minimum:
+            ct = self.m.add(v + const >= dm.minimum)
+            if self.guard is not None:
+                lit = self.guard("demand_minimum", i)
+                if lit is not None:
+                    ct.only_enforce_if(lit)
+        self.offset += base
+        name = "cover_under" if dm.preferred is not None and const < dm.preferred else "cover_over"
+        self.term(name, delta, v)
 
     def _constant_cover_cost(self, i: int, n: int) -> int:
         dm = self.ix.demands[i]

@@ -1,0 +1,1 @@
+"""Performance (see issue 3)."""

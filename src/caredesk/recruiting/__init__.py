@@ -1,0 +1,1 @@
+"""Recruiting (see issue 3)."""

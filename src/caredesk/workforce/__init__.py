@@ -1,0 +1,1 @@
+"""Staff records, work-rule packs, employment history, credentials that gate work."""
