@@ -26,7 +26,8 @@ class SeedReport:
     skipped_sites: list[str] = field(default_factory=list)
 
     def add(self, what: str, n: int = 1) -> None:
-        self.created[what] = self.created.get(what, 0) + n
+        if n:
+            self.created[what] = self.created.get(what, 0) + n
 
     def summary(self) -> str:
         made = ", ".join(f"{n} {what}" for what, n in self.created.items() if n) or "nothing new"
