@@ -12,7 +12,9 @@ When a test here fails after you added or changed an English string:
 from __future__ import annotations
 
 import ast
+import io
 import re
+import tokenize
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,7 +24,8 @@ from django.utils import translation
 
 import caredesk
 
-PO_PATH = Path(caredesk.__file__).resolve().parent / "locale" / "fr" / "LC_MESSAGES" / "django.po"
+SOURCE_DIR = Path(caredesk.__file__).resolve().parent
+PO_PATH = SOURCE_DIR / "locale" / "fr" / "LC_MESSAGES" / "django.po"
 MO_PATH = PO_PATH.with_suffix(".mo")
 
 
@@ -178,8 +181,99 @@ def test_french_plural_rule(messages: list[Entry]) -> None:
         assert _translate(plural, 2) == plural.msgstr[1]
 
 
+# The keywords makemessages gives xgettext: name -> (context index, msgid index, plural index).
+KEYWORDS: dict[str, tuple[int | None, int, int | None]] = {
+    "_": (None, 0, None),
+    "gettext": (None, 0, None),
+    "gettext_lazy": (None, 0, None),
+    "gettext_noop": (None, 0, None),
+    "ngettext": (None, 0, 1),
+    "ngettext_lazy": (None, 0, 1),
+    "pgettext": (0, 1, None),
+    "pgettext_lazy": (0, 1, None),
+    "npgettext": (0, 1, 2),
+    "npgettext_lazy": (0, 1, 2),
+}
+
+Key = tuple[str | None, str]  # (msgctxt, msgid)
+
+
+def _python_messages(source: str) -> set[Key]:
+    found: set[Key] = set()
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, ast.Call):
+            continue
+        name = node.func.id if isinstance(node.func, ast.Name) else getattr(node.func, "attr", None)
+        if name not in KEYWORDS:
+            continue
+        ctx_i, id_i, _plural_i = KEYWORDS[name]
+        args = node.args
+        if len(args) <= id_i or not (isinstance(args[id_i], ast.Constant) and isinstance(args[id_i].value, str)):
+            continue
+        context = None
+        if ctx_i is not None:
+            if not (isinstance(args[ctx_i], ast.Constant) and isinstance(args[ctx_i].value, str)):
+                continue
+            context = args[ctx_i].value
+        found.add((context, args[id_i].value))
+    return found
+
+
+def _template_messages(source: str) -> set[Key]:
+    """What makemessages sees in a template: Django's templatize() turns the
+    trans/blocktrans tags into gettext() calls, then we read those calls."""
+    from django.utils.translation.template import templatize
+
+    found: set[Key] = set()
+    tokens = list(tokenize.generate_tokens(io.StringIO(templatize(source)).readline))
+    for i, tok in enumerate(tokens):
+        if tok.type != tokenize.NAME or tok.string not in KEYWORDS:
+            continue
+        if i + 1 >= len(tokens) or tokens[i + 1].string != "(":
+            continue
+        args: list[str | None] = []
+        for t in tokens[i + 2 :]:
+            if t.string == ")":
+                break
+            if t.type == tokenize.STRING:
+                args.append(ast.literal_eval(t.string))
+            elif t.type == tokenize.NAME:
+                args.append(None)  # e.g. `count`
+        ctx_i, id_i, _plural_i = KEYWORDS[tok.string]
+        if len(args) > id_i and isinstance(args[id_i], str):
+            found.add((args[ctx_i] if ctx_i is not None else None, args[id_i]))  # type: ignore[arg-type]
+    return found
+
+
+def source_messages() -> dict[Key, str]:
+    """Every translatable string of the product (as makemessages finds them) -> first file using it."""
+    found: dict[Key, str] = {}
+    for path in sorted(SOURCE_DIR.rglob("*")):
+        rel = path.relative_to(SOURCE_DIR)
+        if not path.is_file() or "migrations" in rel.parts or any(p.startswith(".") for p in rel.parts):
+            continue
+        if path.suffix == ".py":
+            keys = _python_messages(path.read_text(encoding="utf-8"))
+        elif path.suffix in (".html", ".txt"):
+            keys = _template_messages(path.read_text(encoding="utf-8"))
+        else:
+            continue
+        for key in keys:
+            found.setdefault(key, str(rel))
+    return found
+
+
+def test_the_catalogue_has_every_string_of_the_source(messages: list[Entry]) -> None:
+    """A string added to the code or a template must be in django.po (and so
+    translated, by the tests above): re-run makemessages when this fails."""
+    in_po = {(e.msgctxt, e.msgid) for e in messages}
+    in_source = source_messages()
+    missing = {key: where for key, where in in_source.items() if key not in in_po}
+    assert not missing, f"strings missing from django.po (re-run makemessages -l fr): {missing}"
+
+
 def test_the_catalogue_covers_every_app(messages: list[Entry]) -> None:
-    # One string from each app's Python code and from its templates.
+    # Guards the extraction itself: one string from each app's Python code and templates.
     ids = {e.msgid for e in messages}
     for msgid in [
         "Director of Clinical Services",  # core/roles.py
@@ -192,6 +286,11 @@ def test_the_catalogue_covers_every_app(messages: list[Entry]) -> None:
         "Units",  # web/navigation.py and org templates
     ]:
         assert msgid in ids, f"{msgid!r} is missing from django.po: re-run makemessages"
+    found = source_messages()
+    apps = {where.split("/")[0] for where in found.values()}
+    assert {"core", "accounts", "org", "web"} <= apps, apps
+    assert ("", "Units") not in found and (None, "Units") in found
+    assert (None, "%(n)s event") in found  # a blocktrans with count, from a template
 
 
 def _fr(msgid: str) -> str:
