@@ -225,7 +225,9 @@ def _template_messages(source: str) -> set[Key]:
     from django.utils.translation.template import templatize
 
     found: set[Key] = set()
-    tokens = list(tokenize.generate_tokens(io.StringIO(templatize(source)).readline))
+    # templatize() keeps the layout; indentation means nothing here and would upset tokenize.
+    code = "\n".join(line.lstrip() for line in templatize(source).splitlines())
+    tokens = list(tokenize.generate_tokens(io.StringIO(code).readline))
     for i, tok in enumerate(tokens):
         if tok.type != tokenize.NAME or tok.string not in KEYWORDS:
             continue

@@ -402,16 +402,31 @@ class _Builder:
     # ----- soft terms ----------------------------------------------------
     def cover(self) -> None:
         ix, m = self.ix, self.m
-        free_days = sorted({d for (_, d) in self.x})
-        for d in free_days:
+        by_day: dict[int, list[int]] = {}
+        for e, d in self.x:
+            by_day.setdefault(d, []).append(e)
+        for d in sorted(by_day):
+            free_staff = by_day[d]
+            free_set = set(free_staff)
+            fixed_count = [0] * ix.S
+            for e in range(ix.E):
+                if e not in free_set:
+                    v = self.fixed_value(e, d)
+                    if v is not None and v != OFF:
+                        fixed_count[v] += 1
             for s in range(ix.S):
                 dem = ix.demands_at.get((d, s))
                 if not dem:
                     continue
+                all_vs: list[tuple[int, Lit]] = [
+                    (1, self.x[(e, d)][s]) for e in free_staff if s in self.x[(e, d)]
+                ]
                 for i in dem:
                     dm = ix.demands[i]
-                    staff = range(ix.E) if dm.eligible is None else sorted(dm.eligible)
-                    vs, const, _ = self.lin((1, self.xs(e, d, s)) for e in staff)
+                    if dm.eligible is None:
+                        vs, const = all_vs, fixed_count[s]
+                    else:
+                        vs, const, _ = self.lin((1, self.xs(e, d, s)) for e in sorted(dm.eligible))
                     if not vs:
                         self.offset += self._constant_cover_cost(i, const)
                         continue
