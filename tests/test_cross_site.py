@@ -55,7 +55,36 @@ def site_a_state(w: World) -> str:
         list(ApiToken.objects.filter(user__role_grants__site=w.site_a).values("id", "revoked_at")),
         list(Notification.objects.filter(recipient__role_grants__site=w.site_a).values("id", "read_at")),
     ]
+    rows += [module.state(w) for module in _walk_modules() if hasattr(module, "state")]
     return json.dumps(rows, default=str, sort_keys=True)
+
+
+def _walk_modules() -> list[Any]:
+    """Each app's tests may add to the walk with `tests/<app>/walk.py`:
+    `targets(world) -> {param_name: id of a site-A record}` and optionally
+    `state(world) -> rows of site A that no outsider may change`."""
+    import importlib
+    import pkgutil
+
+    import tests
+
+    modules = []
+    for info in pkgutil.iter_modules(tests.__path__):
+        if not info.ispkg:
+            continue
+        try:
+            modules.append(importlib.import_module(f"tests.{info.name}.walk"))
+        except ModuleNotFoundError as exc:
+            if exc.name != f"tests.{info.name}.walk":
+                raise
+    return modules
+
+
+def app_targets(w: World) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    for module in _walk_modules():
+        found.update(module.targets(w))
+    return found
 
 
 def targets(w: World) -> dict[str, Any]:
@@ -74,6 +103,7 @@ def targets(w: World) -> dict[str, Any]:
         "notification_id": notify(
             w.nurse_a, kind="test", title="Alpha ICU: BLS expires soon", dedupe_key="walk", site_id=w.site_a.pk
         ).pk,
+        **app_targets(w),
     }
 
 

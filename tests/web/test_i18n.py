@@ -15,6 +15,7 @@ import ast
 import io
 import re
 import tokenize
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -100,7 +101,7 @@ def messages(po_entries: list[Entry]) -> list[Entry]:
 
 
 @pytest.fixture(autouse=True)
-def _back_to_default_language():
+def _back_to_default_language() -> Iterator[None]:
     # A French request activates French in this thread; do not leak it into other tests.
     yield
     translation.deactivate()
@@ -142,11 +143,11 @@ def test_translations_keep_every_placeholder(messages: list[Entry]) -> None:
     assert not wrong, f"placeholders changed in translation: {wrong}"
 
 
-def _translate(e: Entry, n: int | None = None) -> str:
+def _translate(e: Entry, n: int = 1) -> str:
     if e.msgid_plural is not None:
         if e.msgctxt is not None:
-            return translation.npgettext(e.msgctxt, e.msgid, e.msgid_plural, n or 1)
-        return translation.ngettext(e.msgid, e.msgid_plural, n or 1)
+            return translation.npgettext(e.msgctxt, e.msgid, e.msgid_plural, n)
+        return translation.ngettext(e.msgid, e.msgid_plural, n)
     if e.msgctxt is not None:
         return translation.pgettext(e.msgctxt, e.msgid)
     return translation.gettext(e.msgid)
@@ -161,10 +162,10 @@ def test_compiled_catalogue_matches_the_po(messages: list[Entry]) -> None:
     with translation.override("fr"):
         for e in messages:
             if e.msgid_plural is not None:
-                got = (_translate(e, 1), _translate(e, 5))
-                want = (e.msgstr.get(0), e.msgstr.get(1))
+                got = [_translate(e, 1), _translate(e, 5)]
+                want = [e.msgstr.get(0), e.msgstr.get(1)]
             else:
-                got, want = _translate(e), e.msgstr.get(0)
+                got, want = [_translate(e)], [e.msgstr.get(0)]
             if got != want:
                 stale.append((e.msgid, want, got))
     assert not stale, f"django.mo is out of date (msgid, .po, .mo): {stale[:20]}"
@@ -198,6 +199,14 @@ KEYWORDS: dict[str, tuple[int | None, int, int | None]] = {
 Key = tuple[str | None, str]  # (msgctxt, msgid)
 
 
+def _literal(args: list[ast.expr], index: int) -> str | None:
+    if index < len(args):
+        arg = args[index]
+        if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+            return arg.value
+    return None
+
+
 def _python_messages(source: str) -> set[Key]:
     found: set[Key] = set()
     for node in ast.walk(ast.parse(source)):
@@ -207,15 +216,11 @@ def _python_messages(source: str) -> set[Key]:
         if name not in KEYWORDS:
             continue
         ctx_i, id_i, _plural_i = KEYWORDS[name]
-        args = node.args
-        if len(args) <= id_i or not (isinstance(args[id_i], ast.Constant) and isinstance(args[id_i].value, str)):
-            continue
-        context = None
-        if ctx_i is not None:
-            if not (isinstance(args[ctx_i], ast.Constant) and isinstance(args[ctx_i].value, str)):
-                continue
-            context = args[ctx_i].value
-        found.add((context, args[id_i].value))
+        msgid = _literal(node.args, id_i)
+        context = _literal(node.args, ctx_i) if ctx_i is not None else None
+        if msgid is None or (ctx_i is not None and context is None):
+            continue  # not a literal: xgettext cannot see it either
+        found.add((context, msgid))
     return found
 
 

@@ -18,13 +18,14 @@ no free cell are left out, so a small region gives a small model even on a
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
-from .indexed import OFF, Grid, Indexed
+from .indexed import OFF, Grid, IDemand, Indexed
 from .model import Boundary
 
 Lit = cp_model.IntVar
@@ -34,6 +35,8 @@ Cell = Lit | int | None
 #: weight of leaving the pro-rata track in the rolling construction
 PRORATE_MINUTE_WEIGHT = 1
 PRORATE_COUNT_WEIGHT = 200
+#: weight of a missing person under a hard minimum while constructing
+ELASTIC_WEIGHT = 100_000
 
 Guard = Callable[[str, int], "Lit | None"]
 Terms = list[tuple[int, Lit]]
@@ -113,6 +116,7 @@ class _Builder:
         guard: Guard | None,
         relaxed_cells: bool,
         model: cp_model.CpModel | None = None,
+        elastic: bool = False,
     ) -> None:
         self.ix = ix
         self.grid = grid
@@ -120,6 +124,7 @@ class _Builder:
         self.known_until = ix.H if known_until is None else known_until
         self.guard = guard
         self.m = model if model is not None else cp_model.CpModel()
+        self.elastic = elastic
         self.x: dict[tuple[int, int], dict[int, Lit]] = {}
         self.work: dict[tuple[int, int], Lit] = {}
         self.terms: dict[str, list[tuple[int, cp_model.LinearExprT]]] = {}
@@ -422,7 +427,7 @@ class _Builder:
                     (1, self.x[(e, d)][s]) for e in free_staff if s in self.x[(e, d)]
                 ]
                 for i in dem:
-                    dm = ix.demands[i]
+                    dm = self._demand(i)
                     if dm.eligible is None:
                         vs, const = all_vs, fixed_count[s]
                     else:
@@ -453,10 +458,16 @@ class _Builder:
                         self.term("cover_under", dm.under_weight, under)
                         self.term("cover_over", dm.over_weight, over)
 
+    def _demand(self, i: int) -> IDemand:
+        dm = self.ix.demands[i]
+        if self.elastic and dm.minimum > 0 and dm.minimum_weight is None:
+            return dataclasses.replace(dm, minimum_weight=ELASTIC_WEIGHT)
+        return dm
+
     def _single_var_cover(self, i: int, const: int, v: Lit) -> None:
         """Cover with one free cell: its cost is exactly linear in that cell,
         so no under/over variables are needed (keeps one-person models small)."""
-        dm = self.ix.demands[i]
+        dm = self._demand(i)
         base = self._constant_cover_cost(i, const)
         delta = self._constant_cover_cost(i, const + 1) - base
         if dm.minimum > 0 and dm.minimum_weight is None and const < dm.minimum:
@@ -470,7 +481,7 @@ class _Builder:
         self.term(name, delta, v)
 
     def _constant_cover_cost(self, i: int, n: int) -> int:
-        dm = self.ix.demands[i]
+        dm = self._demand(i)
         cost = 0
         if n < dm.minimum and dm.minimum_weight is not None:
             cost += dm.minimum_weight * (dm.minimum - n)
@@ -569,12 +580,14 @@ def build_model(
     guard: Guard | None = None,
     relaxed_cells: bool = False,
     model: cp_model.CpModel | None = None,
+    elastic: bool = False,
 ) -> Built:
     """Build the CP-SAT model of ``ix`` over the FREE cells of ``free``
     (``None`` = all), other cells fixed to ``grid``; days ``>= known_until``
     are OPEN.  ``guard(kind, staff_or_demand)`` may return an enforcement
     literal per rule group (used to explain infeasibility); pass ``model`` to
-    build into an existing model (whose guard literals already exist)."""
+    build into an existing model (whose guard literals already exist).
+    ``elastic`` turns hard minimum cover into a heavy soft term (construction)."""
     if free is not None or known_until is not None:
         assert grid is not None, "a partial region needs the grid of fixed cells"
-    return _Builder(ix, grid, free, known_until, guard, relaxed_cells, model).build()
+    return _Builder(ix, grid, free, known_until, guard, relaxed_cells, model, elastic).build()

@@ -28,8 +28,8 @@ from .evaluate import evaluate
 from .indexed import OFF, Grid, Indexed, grid_from_roster, index_problem, roster_from_grid
 from .model import Problem, Progress, SolveParams, SolveResult, Status
 
-#: whole-model size (allowed cells x shifts) above which we construct by windows
-FULL_MODEL_LIMIT = 150_000
+#: whole-model size (allowed staff-day-shift triples) above which we go straight to construction
+FULL_MODEL_LIMIT = 30_000
 #: free (staff, day) cells of the first LNS neighbourhoods
 START_CELLS = 600
 
@@ -123,45 +123,52 @@ def _solve_full(st: _State, seconds: float) -> None:
         st.bound = math.ceil(solver.best_objective_bound - 1e-6)
 
 
-def _construct(st: _State, budget: float) -> None:
-    """Rolling-horizon construction: window of days free, past fixed, future open.
+def _fast_solver(params: SolveParams, seconds: float, seed: int) -> cp_model.CpSolver:
+    """Light presolve, no LP: for one-person models where a good first solution
+    matters more than the bound (presolve otherwise dominates the time)."""
+    s = cp_model.CpSolver()
+    s.parameters.max_time_in_seconds = max(0.05, seconds)
+    s.parameters.num_workers = 1
+    s.parameters.random_seed = seed
+    s.parameters.linearization_level = 0
+    s.parameters.max_presolve_iterations = 1
+    s.parameters.cp_model_probing_level = 0
+    s.parameters.symmetry_level = 0
+    s.parameters.find_big_linear_overlap = False
+    return s
 
-    Windows overlap by half so each one can revise the tail of the previous
-    one; when a window is infeasible it is widened backwards (then forwards).
+
+def _construct(st: _State, budget: float) -> None:
+    """Person-by-person construction.
+
+    All the benchmark's hard rules are per person, so solving one person's row
+    at a time (everyone else fixed, cover and requests as the objective) is
+    always feasible when that person's own rules are, and costs one small model
+    per person.  Hard minimum cover couples people, so it is made elastic
+    during construction; the result is accepted only if it holds.
     """
     ix = st.ix
-    H = ix.H
-    window = min(H, 28)
-    step = 14
-    grid: Grid = [[OFF] * H for _ in range(ix.E)]
+    grid: Grid = [[OFF] * ix.H for _ in range(ix.E)]
     end_time = time.monotonic() + budget
-    start, back, fwd = 0, 0, 0
-    while st.left() > 1:
-        lo = max(0, start - back * step)
-        hi = min(H, start + window + fwd)
-        if H - hi < step:  # do not leave a short tail
-            hi = H
-        free = [[lo <= d < hi for d in range(H)] for _ in range(ix.E)]
-        built = build_model(ix, grid, free, known_until=hi)
-        n_left = max(1, math.ceil((H - start) / step))
-        per = max(1.0, (end_time - time.monotonic()) / n_left)
-        solver = _solver(st.params, min(2 * per, st.left() - 0.5), st.params.seed + start)
-        code = solver.solve(built.model)
-        if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            grid = built.extract(solver, grid)
-            st.note(f"construct days {lo}-{hi}: {solver.status_name(code)} {solver.objective_value:.0f}")
-            if hi >= H:
-                st.offer(grid)
+    for n, e in enumerate(range(ix.E)):
+        free = [[False] * ix.H for _ in range(ix.E)]
+        free[e] = [True] * ix.H
+        t = time.monotonic()
+        built = build_model(ix, grid, free, elastic=True)
+        build_time = time.monotonic() - t
+        per = (end_time - time.monotonic()) / (ix.E - n) - build_time
+        for attempt in range(3):
+            limit = max(0.1, min(2.0, per)) * (1 + 2 * attempt)
+            solver = _fast_solver(st.params, min(limit, max(0.1, st.left() - 0.2)), st.params.seed + e)
+            code = solver.solve(built.model)
+            if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                grid = built.extract(solver, grid)
+                break
+            if code == cp_model.INFEASIBLE or st.left() < 0.5:
+                st.note(f"construct: no row for {ix.staff_ids[e]} ({solver.status_name(code)})")
                 return
-            start, back, fwd = start + step, 0, 0
-            continue
-        st.note(f"construct days {lo}-{hi}: {solver.status_name(code)}, widening")
-        if lo == 0 and hi >= H:
-            return
-        if lo > 0:
-            back += 1
-        else:
-            fwd += step
+    st.note("construct: done")
+    st.offer(grid)
 
 
 def _neighbourhood(st: _State, kind: str, cells: float) -> list[list[bool]]:
@@ -238,8 +245,8 @@ def solve(problem: Problem, params: SolveParams | None = None) -> SolveResult:
     else:
         if st.grid is None:
             if size <= FULL_MODEL_LIMIT:
-                _solve_full(st, min(st.left(), max(2.0, 0.15 * params.time_limit)))
-            if st.grid is None and not st.infeasible and size > FULL_MODEL_LIMIT:
+                _solve_full(st, min(st.left(), max(2.0, 0.1 * params.time_limit)))
+            if st.grid is None and not st.infeasible:
                 _construct(st, 0.5 * st.left())
             if st.grid is None and not st.infeasible and st.left() > 0.5:
                 _solve_full(st, st.left())
