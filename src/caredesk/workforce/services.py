@@ -40,9 +40,10 @@ def _work_rules(rules_id: int) -> WorkRules:
 
 
 def locked_staff(actor: Any, staff_id: int) -> StaffMember:
-    return scoping.get_scoped(
-        StaffMember.objects.select_for_update().select_related("site"), actor, "workforce.view_staff", pk=staff_id
-    )
+    """The staff record, locked, if the actor may see it (everyone sees their own)."""
+    qs = StaffMember.objects.select_for_update().select_related("site")
+    own = qs.filter(pk=staff_id, user_id=getattr(actor, "pk", None)).first()
+    return own or scoping.get_scoped(qs, actor, "workforce.view_staff", pk=staff_id)
 
 
 @transaction.atomic
@@ -162,8 +163,7 @@ def record_employment_event(actor: Any, staff_id: int, data: schemas.EmploymentE
         recorded_at=moment, changes={k: [before[k], str(v.pk if hasattr(v, "pk") else v)] for k, v in changes.items()},
     )
     if data.kind == EmploymentEventKind.TERMINATION:
-        staff.end_date = clock.to_zone(data.effective_at, staff.site.time_zone).date()
-        changes["end_date"] = staff.end_date
+        changes["end_date"] = clock.to_zone(data.effective_at, staff.site.time_zone).date()
     writes.save_changes(staff, changes, actor=actor, action=f"workforce.{data.kind}", expected_version=data.version)
     audit.record(actor=actor, action="workforce.record_employment_event", obj=event,
                  after={"kind": data.kind, "effective_at": data.effective_at, "reason": data.reason})
