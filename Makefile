@@ -7,7 +7,7 @@ PIP := $(VENV)/bin/pip
 STAMP := $(VENV)/.installed
 SECONDS ?= 60
 
-.PHONY: demo test test-sqlite test-postgres lint bench bench-roster install clean help
+.PHONY: demo test lint bench bench-roster install clean help
 
 help:
 	@echo "make demo   - set up and run CareDesk on http://127.0.0.1:$${PORT:-8000} with demo data"
@@ -40,7 +40,7 @@ lint: $(STAMP)
 	$(VENV)/bin/mypy
 
 bench: $(STAMP)
-	$(PY) bench/run.py
+	BENCH_SECONDS=$(SECONDS) $(PY) bench/run.py
 
 bench-roster: $(STAMP)
 	$(PY) bench/rostering/run_all.py --seconds $(SECONDS)
