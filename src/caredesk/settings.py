@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "ninja",  # its static files: the Swagger UI of /api/v1/docs, served locally
     "axes",
     "django_tasks",
     "django_tasks_db",
