@@ -92,17 +92,33 @@ def main(argv: list[str]) -> int:
     rows = []
     for f in files:
         cmd = [
-            sys.executable, "-m", "caredesk.scheduling.solver.benchcli", str(f),
-            "--seconds", str(args.seconds), "--workers", str(args.workers), "--seed", str(args.seed),
-            "--solution-out", str(sol_dir / f"{f.stem}.csv"),
+            sys.executable,
+            "-m",
+            "caredesk.scheduling.solver.benchcli",
+            str(f),
+            "--seconds",
+            str(args.seconds),
+            "--workers",
+            str(args.workers),
+            "--seed",
+            str(args.seed),
+            "--solution-out",
+            str(sol_dir / f"{f.stem}.csv"),
         ]
-        proc = subprocess.run(cmd, capture_output=True, text=True, env=env)
+        proc = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False)  # noqa: S603 (our own module)
         line = proc.stdout.strip().splitlines()[-1] if proc.stdout.strip() else ""
         try:
             res = json.loads(line)
         except json.JSONDecodeError:
-            res = {"instance": f.stem, "objective": None, "bound": None, "status": "error",
-                   "seconds": None, "feasible": False, "error": proc.stderr[-2000:]}
+            res = {
+                "instance": f.stem,
+                "objective": None,
+                "bound": None,
+                "status": "error",
+                "seconds": None,
+                "feasible": False,
+                "error": proc.stderr[-2000:],
+            }
         b = best.get(f.stem, {})
         bk = int(b["best_upper_bound"]) if b.get("best_upper_bound") else None
         obj = res.get("objective")
@@ -117,23 +133,36 @@ def main(argv: list[str]) -> int:
     geo = math.exp(sum(math.log(x) for x in ratios) / len(ratios)) if ratios else None
     out = {
         "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "parameters": {"seconds": args.seconds, "workers": args.workers, "seed": args.seed,
-                       "instances_dir": str(inst_dir)},
+        "parameters": {
+            "seconds": args.seconds,
+            "workers": args.workers,
+            "seed": args.seed,
+            "instances_dir": str(inst_dir),
+        },
         "machine": machine_info(),
         "results": rows,
         "feasible": sum(1 for r in rows if r.get("feasible")),
         "geomean_ratio": round(geo, 4) if geo else None,
     }
     secs = int(args.seconds) if float(args.seconds).is_integer() else args.seconds
-    path = REPO / "bench" / "results" / f"rostering-{dt.date.today().isoformat()}-{secs}s.json"
+    path = REPO / "bench" / "results" / f"rostering-{dt.datetime.now(dt.UTC).date().isoformat()}-{secs}s.json"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(out, indent=2) + "\n")
 
     head = ["instance", "objective", "best", "ratio", "bound", "status", "sec", "ipvns10", "ejection10", "gurobi10"]
     table = [head] + [
-        [r["instance"], fmt(r.get("objective")), fmt(r.get("best_known")), fmt(r.get("ratio")), fmt(r.get("bound")),
-         r.get("status", "") + ("" if r.get("feasible") else " INFEASIBLE"), fmt(r.get("seconds")),
-         fmt(r.get("ipvns_10min")), fmt(r.get("ejection_chain_10min")), fmt(r.get("gurobi_10min"))]
+        [
+            r["instance"],
+            fmt(r.get("objective")),
+            fmt(r.get("best_known")),
+            fmt(r.get("ratio")),
+            fmt(r.get("bound")),
+            r.get("status", "") + ("" if r.get("feasible") else " INFEASIBLE"),
+            fmt(r.get("seconds")),
+            fmt(r.get("ipvns_10min")),
+            fmt(r.get("ejection_chain_10min")),
+            fmt(r.get("gurobi_10min")),
+        ]
         for r in rows
     ]
     widths = [max(len(str(row[i])) for row in table) for i in range(len(head))]

@@ -3,6 +3,7 @@ interactive docs at /api/v1/docs. Each app contributes a router from its api.py.
 
 from __future__ import annotations
 
+from django.db import transaction
 from ninja import NinjaAPI
 
 from caredesk.core.api_support import BearerTokenAuth, SessionOrNone, install_error_handlers
@@ -22,6 +23,10 @@ api = NinjaAPI(
     openapi_url="/openapi.json",
 )
 install_error_handlers(api)
+# Each operation runs in its own transaction (a savepoint inside a test), so a
+# database error rolls back that operation alone before the error handler
+# turns it into a 4xx answer.
+api.add_decorator(transaction.atomic, mode="operation")
 
 from caredesk.accounts.api import router as accounts_router  # noqa: E402
 from caredesk.core.audit_api import router as audit_router  # noqa: E402

@@ -317,7 +317,7 @@ def test_signed_in_user_gets_pages_in_their_language(world, client) -> None:
     assert '<html lang="fr">' in page
     assert f"<title>{_fr('Units')} · CareDesk</title>" in page
     assert "<title>Unités · CareDesk</title>" in page
-    assert f'<h1 class="h3 mb-0">{_fr("Units")}' in page
+    assert re.search(r"<h1[^>]*>\s*" + re.escape(_fr("Units")), page), "the heading is not in French"
     for msgid in ("Unit", "Rooms", "Beds", "Status", "Log out"):
         assert _fr(msgid) in page, msgid
     assert "Réanimation (soins intensifs)" in page  # the ICU's type, a model choice

@@ -42,8 +42,12 @@ class WorkRules(TimeStampedModel):
     weekly_rest_minutes = models.PositiveIntegerField(_("weekly uninterrupted rest (minutes)"), null=True, blank=True)
     overtime_basis = models.CharField(_("overtime"), max_length=20, choices=OvertimeBasis.choices, default=OvertimeBasis.FLSA_WEEKLY_40)
     is_active = models.BooleanField(_("active"), default=True)
+    # Empty: a shared pack (a law, a national agreement), managed by system
+    # administrators; otherwise the site's own pack (its union contract).
+    site = models.ForeignKey("org.Site", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("site"))
 
-    # Rule packs are shared across sites: everyone who can see staff can read them.
+    # Shared packs are readable by everyone who can see staff; a site's own
+    # pack by those who can see that site's staff (workforce.queries.work_rules).
     scope_site_path = None
 
     class Meta:

@@ -9,9 +9,7 @@ from caredesk.scheduling.solver.evaluate import evaluate
 from caredesk.scheduling.solver.indexed import grid_from_roster, index_problem
 from caredesk.scheduling.solver.validator import validate
 
-COVER = "\n".join(
-    f"{d},D,1,100,1\n{d},N,{1 if d == 2 else 0},100,1" for d in range(7)
-)
+COVER = "\n".join(f"{d},D,1,100,1\n{d},N,{1 if d == 2 else 0},100,1" for d in range(7))
 TEXT = f"""
 # tiny hand-made instance
 SECTION_HORIZON

@@ -26,8 +26,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     return p.parse_args(argv)
 
 
-def run(instance: Path, seconds: float, workers: int, seed: int, solution_out: Path | None = None,
-        verbose: bool = False) -> dict[str, object]:
+def run(
+    instance: Path, seconds: float, workers: int, seed: int, solution_out: Path | None = None, verbose: bool = False
+) -> dict[str, object]:
     inst = read_instance(instance)
     result = solve(to_problem(inst), SolveParams(time_limit=seconds, workers=workers, seed=seed))
     if verbose:

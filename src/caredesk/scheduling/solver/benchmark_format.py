@@ -85,7 +85,10 @@ def parse_instance(text: str, name: str = "") -> BenchInstance:
     inst = BenchInstance(name, horizon, shifts, staff)
     for r in sections.get("SECTION_DAYS_OFF", []):
         inst.days_off.setdefault(r[0], set()).update(int(v) for v in r[1:] if v)
-    for key, target in (("SECTION_SHIFT_ON_REQUESTS", inst.on_requests), ("SECTION_SHIFT_OFF_REQUESTS", inst.off_requests)):
+    for key, target in (
+        ("SECTION_SHIFT_ON_REQUESTS", inst.on_requests),
+        ("SECTION_SHIFT_OFF_REQUESTS", inst.off_requests),
+    ):
         for r in sections.get(key, []):
             target.append((r[0], int(r[1]), r[2], int(r[3])))
     for r in sections.get("SECTION_COVER", []):

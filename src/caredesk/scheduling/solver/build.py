@@ -22,6 +22,7 @@ import dataclasses
 import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from ortools.sat.python import cp_model
 
@@ -187,7 +188,7 @@ class _Builder:
     def clause(self, items: Iterable[tuple[Cell, bool]], kind: str, e: int) -> None:
         """Add OR of (cell if positive else not cell); skip if any cell is open
         or the clause is already satisfied by constants."""
-        lits: list[Lit] = []
+        lits: list[Any] = []
         for cell, pos in items:
             if cell is None:
                 return
@@ -208,10 +209,7 @@ class _Builder:
                 if not self.is_free(e, d):
                     continue
                 days.append(d)
-                if self.relaxed_cells:
-                    allowed = [s for s in range(ix.S)]
-                else:
-                    allowed = ix.allowed[e][d]
+                allowed = list(range(ix.S)) if self.relaxed_cells else ix.allowed[e][d]
                 xs = {s: m.new_bool_var(f"x{e}_{d}_{s}") for s in allowed}
                 self.x[(e, d)] = xs
                 if not xs:
@@ -254,11 +252,11 @@ class _Builder:
         ix = self.ix
         for gap, pairs in ix.succ[e].items():
             after: dict[int, set[int]] = {}
-            for s, t in pairs:
-                after.setdefault(s, set()).add(t)
+            for a, b in pairs:
+                after.setdefault(a, set()).add(b)
             groups: dict[frozenset[int], list[int]] = {}
-            for s, ts in after.items():
-                groups.setdefault(frozenset(ts), []).append(s)
+            for a, succ_of_a in after.items():
+                groups.setdefault(frozenset(succ_of_a), []).append(a)
             for d in range(lo - gap, hi + 1):
                 if not (self.is_free(e, d) or self.is_free(e, d + gap)):
                     continue
@@ -268,7 +266,7 @@ class _Builder:
                     if any(c is None for c in left) or any(c is None for c in right):
                         continue
                     const = sum(c for c in left + right if isinstance(c, int))
-                    vs = [c for c in left + right if not isinstance(c, int)]
+                    vs: list[Any] = [c for c in left + right if not isinstance(c, int)]
                     if not vs:
                         continue
                     self.enforce(self.m.add(sum(vs) <= 1 - const), "successions", e)
@@ -423,9 +421,7 @@ class _Builder:
                 dem = ix.demands_at.get((d, s))
                 if not dem:
                     continue
-                all_vs: list[tuple[int, Lit]] = [
-                    (1, self.x[(e, d)][s]) for e in free_staff if s in self.x[(e, d)]
-                ]
+                all_vs: list[tuple[int, Lit]] = [(1, self.x[(e, d)][s]) for e in free_staff if s in self.x[(e, d)]]
                 for i in dem:
                     dm = self._demand(i)
                     if dm.eligible is None:
@@ -517,9 +513,7 @@ class _Builder:
                     cells = wk.get(e) or self.weekend_lits(e)
                     vs, const, _ = self.lin((1, c) for c in cells)
                 else:
-                    vs, const, _ = self.lin(
-                        (1, self.xs(e, d, s)) for d in range(self.known_until) for s in f.shifts
-                    )
+                    vs, const, _ = self.lin((1, self.xs(e, d, s)) for d in range(self.known_until) for s in f.shifts)
                 loads.append(sum(v for _, v in vs) + const)
                 parts.append(vs)
                 consts.append(const)

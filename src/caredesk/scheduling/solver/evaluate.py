@@ -70,8 +70,12 @@ def staff_violations(ix: Indexed, e: int, row: list[int]) -> list[tuple[str, str
         minutes += ix.length[s]
         counts[s] += 1
         if s not in ix.allowed[e][d]:
-            kind = "leave" if d in ix.leave[e] else "pins" if d in ix.pinned_off[e] or d in ix.forced_work[e] else (
-                "max_shifts" if ix.max_shifts[e].get(s, 1) <= 0 else "skills"
+            kind = (
+                "leave"
+                if d in ix.leave[e]
+                else "pins"
+                if d in ix.pinned_off[e] or d in ix.forced_work[e]
+                else ("max_shifts" if ix.max_shifts[e].get(s, 1) <= 0 else "skills")
             )
             bad.append((kind, f"{who} day {d}: shift {sid[s]} not allowed ({kind})"))
     full = ix.history[e] + row
@@ -80,7 +84,9 @@ def staff_violations(ix: Indexed, e: int, row: list[int]) -> list[tuple[str, str
         for i in range(len(full) - g):
             a, c = full[i], full[i + g]
             if a != OFF and c != OFF and (a, c) in pairs and i + g >= off0:
-                bad.append(("successions", f"{who} day {i + g - off0}: {sid[c]} may not follow {sid[a]} ({g} day(s) before)"))
+                bad.append(
+                    ("successions", f"{who} day {i + g - off0}: {sid[c]} may not follow {sid[a]} ({g} day(s) before)")
+                )
     for s, lim in ix.max_shifts[e].items():
         if counts[s] > lim:
             bad.append(("max_shifts", f"{who}: {counts[s]} shifts {sid[s]} > max {lim}"))
@@ -96,16 +102,22 @@ def staff_violations(ix: Indexed, e: int, row: list[int]) -> list[tuple[str, str
         if last < zero:
             continue  # entirely in history
         if kmax is not None and ln > kmax:
-            bad.append(("max_consecutive", f"{who}: {ln} consecutive working days > max {kmax} (ending day {last - zero})"))
+            bad.append(
+                ("max_consecutive", f"{who}: {ln} consecutive working days > max {kmax} (ending day {last - zero})")
+            )
         if kmin is not None and bounded and ln < kmin:
-            bad.append(("min_consecutive", f"{who}: {ln} consecutive working days < min {kmin} (ending day {last - zero})"))
+            bad.append(
+                ("min_consecutive", f"{who}: {ln} consecutive working days < min {kmin} (ending day {last - zero})")
+            )
     if koff is not None:
         for start, ln, bounded in blocks(seq, 0):
             last = start + ln - 1
             if last < zero or start == 0 or start + ln == len(seq):
                 continue  # history only, or the boundary cell itself
             if bounded and ln < koff:
-                bad.append(("min_days_off", f"{who}: {ln} consecutive days off < min {koff} (ending day {last - zero})"))
+                bad.append(
+                    ("min_days_off", f"{who}: {ln} consecutive days off < min {koff} (ending day {last - zero})")
+                )
     worked_weekends = sum(1 for days in ix.weekends if any(row[d] != OFF for d in days))
     mw = ix.max_weekends[e]
     if mw is not None and worked_weekends > mw:
@@ -129,9 +141,7 @@ def evaluate(ix: Indexed, grid: Grid) -> Evaluation:
             b["changes"] += ix.change_weight * sum(1 for d in range(H) if prev[d] != row[d])
 
     for dm in ix.demands:
-        n = sum(
-            1 for e in range(ix.E) if grid[e][dm.day] == dm.shift and (dm.eligible is None or e in dm.eligible)
-        )
+        n = sum(1 for e in range(ix.E) if grid[e][dm.day] == dm.shift and (dm.eligible is None or e in dm.eligible))
         if n < dm.minimum:
             if dm.minimum_weight is None:
                 skill = f" ({dm.skill})" if dm.skill else ""

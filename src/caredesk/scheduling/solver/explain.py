@@ -85,7 +85,7 @@ def _rest_broken(ix: Indexed, e: int, row: list[int], d: int, s: int) -> bool:
     sh = ix.problem.shifts
     for gap in (1, 2):
         for a, b, dd in ((d - gap, d, gap), (d, d + gap, gap)):
-            if 0 <= a and b < ix.H:
+            if a >= 0 and b < ix.H:
                 sa, sb = (row[a], s) if b == d else (s, row[b])
                 if sa != OFF and sb != OFF:
                     end = sh[sa].start_minute + sh[sa].length_minutes

@@ -176,12 +176,21 @@ def index_problem(problem: Problem) -> Indexed:
         if dm.skill is not None:
             date = dates[dm.day]
             elig = frozenset(
-                e for e, st in enumerate(problem.staff) if any(g.skill == dm.skill and g.valid_on(date) for g in st.skills)
+                e
+                for e, st in enumerate(problem.staff)
+                if any(g.skill == dm.skill and g.valid_on(date) for g in st.skills)
             )
         demands.append(
             IDemand(
-                dm.day, sidx[dm.shift], dm.skill, elig, dm.minimum, dm.minimum_weight, dm.preferred,
-                dm.under_weight, dm.over_weight,
+                dm.day,
+                sidx[dm.shift],
+                dm.skill,
+                elig,
+                dm.minimum,
+                dm.minimum_weight,
+                dm.preferred,
+                dm.under_weight,
+                dm.over_weight,
             )
         )
     demands_at: dict[tuple[int, int], list[int]] = {}
@@ -189,7 +198,8 @@ def index_problem(problem: Problem) -> Indexed:
         demands_at.setdefault((idm.day, idm.shift), []).append(i)
 
     requests = [
-        IRequest(eidx[r.staff], r.day, None if r.shift is None else sidx[r.shift], r.on, r.weight) for r in problem.requests
+        IRequest(eidx[r.staff], r.day, None if r.shift is None else sidx[r.shift], r.on, r.weight)
+        for r in problem.requests
     ]
     fairness = [
         IFairness(f.name, [eidx[s] for s in f.staff], f.weight, frozenset(sidx[s] for s in f.shifts), f.weekends)
