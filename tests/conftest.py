@@ -44,6 +44,12 @@ def _fast_hashing(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _uploads_in_a_temporary_folder(settings: Any, tmp_path: Any) -> None:
+    """Uploaded documents go to the test's own folder, never to var/media."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 PASSWORD = "Correct-horse-battery-9"
 
 

@@ -149,7 +149,8 @@ def test_a_credential_recorded_late_gets_the_latest_due_warning_at_once(world, s
     )
     assert cred.next_warning_at == datetime(2026, 10, 30, 9, tzinfo=NY)
     tasks.raise_credential_warnings(now=datetime(2026, 10, 30, 9, 5, tzinfo=NY))
-    assert "60 days" in Notification.objects.get(recipient=world.nurse_a, kind="credential.expiring").title
+    note = Notification.objects.get(recipient=world.nurse_a, kind="credential.expiring", dedupe_key__startswith=f"credential:{cred.pk}:")
+    assert "60 days" in note.title
 
 
 def test_renewal_rearms_the_warnings(world, setup):

@@ -9,6 +9,11 @@ from caredesk.core.roles import Discipline, Role
 
 
 class LoginForm(AuthenticationForm):
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["username"].label = _("Log-in")
+        self.fields["password"].label = _("Password")
+
     error_messages = {
         "invalid_login": _("Log-in or password is wrong. After %(limit)s failed attempts the account is locked."),
         "inactive": _("This account is inactive."),

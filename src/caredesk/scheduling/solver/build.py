@@ -118,6 +118,7 @@ class _Builder:
         relaxed_cells: bool,
         model: cp_model.CpModel | None = None,
         elastic: bool = False,
+        hard_only: bool = False,
     ) -> None:
         self.ix = ix
         self.grid = grid
@@ -126,6 +127,7 @@ class _Builder:
         self.guard = guard
         self.m = model if model is not None else cp_model.CpModel()
         self.elastic = elastic
+        self.hard_only = hard_only
         self.x: dict[tuple[int, int], dict[int, Lit]] = {}
         self.work: dict[tuple[int, int], Lit] = {}
         self.terms: dict[str, list[tuple[int, cp_model.LinearExprT]]] = {}
@@ -557,10 +559,11 @@ class _Builder:
             wk_cache[e] = self.weekend_lits(e)
             self.weekends(e, wk_cache[e])
             self.sequences(e, lo, hi)
-        self.cover()
-        self.requests()
-        self.fairness(wk_cache)
-        self.changes()
+        if not self.hard_only:
+            self.cover()
+            self.requests()
+            self.fairness(wk_cache)
+            self.changes()
         built = Built(self.m, self.x, self.work, self.terms, self.offset, self.aux)
         self.m.minimize(built.objective_expr() + self.offset)
         return built
@@ -575,13 +578,15 @@ def build_model(
     relaxed_cells: bool = False,
     model: cp_model.CpModel | None = None,
     elastic: bool = False,
+    hard_only: bool = False,
 ) -> Built:
     """Build the CP-SAT model of ``ix`` over the FREE cells of ``free``
     (``None`` = all), other cells fixed to ``grid``; days ``>= known_until``
     are OPEN.  ``guard(kind, staff_or_demand)`` may return an enforcement
     literal per rule group (used to explain infeasibility); pass ``model`` to
     build into an existing model (whose guard literals already exist).
-    ``elastic`` turns hard minimum cover into a heavy soft term (construction)."""
+    ``elastic`` turns hard minimum cover into a heavy soft term; ``hard_only``
+    leaves out every soft term and the cover rules (per-person construction)."""
     if free is not None or known_until is not None:
         assert grid is not None, "a partial region needs the grid of fixed cells"
-    return _Builder(ix, grid, free, known_until, guard, relaxed_cells, model, elastic).build()
+    return _Builder(ix, grid, free, known_until, guard, relaxed_cells, model, elastic, hard_only).build()

@@ -225,23 +225,25 @@ def _construct(st: _State, budget: float) -> None:
 
 
 def _construct_row(st: _State, grid: Grid, e: int, per: float) -> Grid | None:
-    """Steps, cheapest first (measured on Instance20/22/24):
+    """Steps, cheapest first (measured on rows of Instance20/22/24):
 
-    1. a work/off pattern with shift lengths from the day-level model
-       (``pattern.py``, ~0.05 s), imposed on the row, then shift types chosen by
-       a light CP-SAT solve; tight rows (Instance22: 232-234 of 328 available
-       days) had no row in 10 s on the shift-level model with some settings;
-    2. the row model maximising worked minutes (the tight rules are the
-       minimum ones; the cover objective sends CP-SAT's first dive to days off);
-    3. the default portfolio on the row with the pattern as hint, longer.
+    1. the row's hard rules only, no objective, CP-SAT's 2-worker portfolio
+       with light presolve (its feasibility-jump worker finds a row of
+       Instance24 in 0.14-0.42 s; full presolve alone takes 1.2 s, one worker
+       without the portfolio finds none in 3 s);
+    2. a work/off pattern with shift lengths from the day-level model
+       (``pattern.py``, ~0.05 s) imposed on the row: tight rows (Instance22:
+       232-234 of 328 available days under 5-on / 2-off) need it;
+    3. the same portfolio with the pattern as hint, and longer.
+    Hard minimum cover couples people and is left out here; the roster is
+    accepted only if it holds (otherwise the whole-model solve takes over).
     """
     ix = st.ix
     free = [[False] * ix.H for _ in range(ix.E)]
     free[e] = [True] * ix.H
-    built = build_model(ix, grid, free, elastic=True)
+    built = build_model(ix, grid, free, hard_only=True)
     model = built.model
     model.clear_objective()
-    model.maximize(sum(ix.length[s] * v for xs in built.x.values() for s, v in xs.items()))
 
     def attempt(solver: cp_model.CpSolver) -> Grid | None:
         solver.parameters.stop_after_first_solution = True
@@ -253,10 +255,18 @@ def _construct_row(st: _State, grid: Grid, e: int, per: float) -> Grid | None:
     def budget(x: float) -> float:
         return min(x, max(0.1, st.left() - 0.2))
 
+    def portfolio(seconds: float, seed: int) -> cp_model.CpSolver:
+        solver = _fast_solver(st.params, budget(seconds), seed)
+        solver.parameters.num_workers = 2
+        return solver
+
+    found = attempt(portfolio(max(1.0, per), st.params.seed + e))
+    if found is not None or st.left() < 0.5:
+        return found
     pattern = None
     for k in range(3):
         # the pattern model's run time is heavy-tailed in the seed: retry short
-        pattern = work_pattern(ix, e, budget(1.0 + k), st.params.seed + e + 7919 * k, workers=max(2, st.params.workers))
+        pattern = work_pattern(ix, e, budget(1.0 + k), st.params.seed + e + 7919 * k, workers=2)
         if pattern is not None or st.left() < 1:
             break
     if pattern is not None:
@@ -267,7 +277,7 @@ def _construct_row(st: _State, grid: Grid, e: int, per: float) -> Grid | None:
                 fixed.append(model.add(sum(v for s, v in xs.items() if ix.length[s] == length) == (1 if length else 0)))
                 if length:
                     fixed.append(model.add(built.work[(e, d)] == 1))
-        found = attempt(_fast_solver(st.params, budget(1.0), st.params.seed + e))
+        found = attempt(portfolio(1.0, st.params.seed + e))
         for ct in fixed:
             ct.proto.clear_linear()  # an empty constraint always holds
         if found is not None:
@@ -275,15 +285,8 @@ def _construct_row(st: _State, grid: Grid, e: int, per: float) -> Grid | None:
         for d, length in enumerate(pattern):
             if (e, d) in built.work:
                 model.add_hint(built.work[(e, d)], 1 if length else 0)
-    found = attempt(_fast_solver(st.params, budget(max(0.2, min(1.0, per))), st.params.seed + e))
-    if found is not None or st.left() < 0.5:
-        return found
     for k in range(2):
-        solver = cp_model.CpSolver()
-        solver.parameters.max_time_in_seconds = budget(max(3.0, 3 * per) * (1 + 2 * k))
-        solver.parameters.num_workers = max(2, st.params.workers)
-        solver.parameters.random_seed = st.params.seed + e + k
-        found = attempt(solver)
+        found = attempt(portfolio(max(3.0, 3 * per) * (1 + 2 * k), st.params.seed + e + k + 1))
         if found is not None or st.left() < 0.5:
             return found
     return None
