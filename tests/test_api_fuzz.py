@@ -20,7 +20,10 @@ pytestmark = pytest.mark.django_db
 SPEC = ninja_api.get_openapi_schema()
 SCHEMA = schemathesis.openapi.from_dict(json.loads(json.dumps(SPEC, default=str)))
 OPERATIONS = sorted(
-    (method.upper(), path) for path, item in SPEC["paths"].items() for method in item if method in {"get", "post", "put", "patch", "delete"}
+    (method.upper(), path)
+    for path, item in SPEC["paths"].items()
+    for method in item
+    if method in {"get", "post", "put", "patch", "delete"}
 )
 
 

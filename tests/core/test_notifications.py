@@ -12,8 +12,12 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_same_notification_is_raised_once(world):
-    first = notifications.notify(world.nurse_a, kind="credential.expiring", title="BLS expires in 30 days", dedupe_key="bls:30")
-    again = notifications.notify(world.nurse_a, kind="credential.expiring", title="BLS expires in 30 days", dedupe_key="bls:30")
+    first = notifications.notify(
+        world.nurse_a, kind="credential.expiring", title="BLS expires in 30 days", dedupe_key="bls:30"
+    )
+    again = notifications.notify(
+        world.nurse_a, kind="credential.expiring", title="BLS expires in 30 days", dedupe_key="bls:30"
+    )
     assert first is not None and again is None
     assert Notification.objects.filter(recipient=world.nurse_a).count() == 1
 

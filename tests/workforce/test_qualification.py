@@ -32,27 +32,48 @@ NY = ZoneInfo("America/New_York")
 @pytest.fixture
 def setup(world):
     rules = WorkRules.objects.create(code="test-40", name="Test 40h", source="29 USC 207(a)(1)", min_rest_minutes=600)
-    licence = CredentialType.objects.create(code="rn-licence", name="RN licence", kind=CredentialKind.LICENCE, requires_number=True)
+    licence = CredentialType.objects.create(
+        code="rn-licence", name="RN licence", kind=CredentialKind.LICENCE, requires_number=True
+    )
     bls = CredentialType.objects.create(code="bls", name="BLS", kind=CredentialKind.CERTIFICATION)
     acls = CredentialType.objects.create(code="acls", name="ACLS", kind=CredentialKind.CERTIFICATION)
-    chemo = CredentialType.objects.create(code="chemotherapy", name="Chemotherapy competency", kind=CredentialKind.COMPETENCY)
+    chemo = CredentialType.objects.create(
+        code="chemotherapy", name="Chemotherapy competency", kind=CredentialKind.COMPETENCY
+    )
     CredentialRequirement.objects.create(credential_type=licence, discipline="rn", source="state board")
     CredentialRequirement.objects.create(credential_type=bls, discipline="rn", source="hospital policy")
-    CredentialRequirement.objects.create(credential_type=acls, discipline="rn", unit_kind="icu", source="critical care competency")
-    CredentialRequirement.objects.create(credential_type=chemo, discipline="rn", task="chemotherapy", source="ONS standard")
+    CredentialRequirement.objects.create(
+        credential_type=acls, discipline="rn", unit_kind="icu", source="critical care competency"
+    )
+    CredentialRequirement.objects.create(
+        credential_type=chemo, discipline="rn", task="chemotherapy", source="ONS standard"
+    )
     staff = services.create_staff(
         world.hr_a,
         schemas.StaffCreate(
-            user_id=world.nurse_a.pk, site_id=world.site_a.pk, home_unit_id=world.icu_a.pk, employee_number="A-100",
-            discipline="rn", job_title="Staff Nurse", fte=Decimal("0.9"), contracted_minutes_per_week=36 * 60,
-            work_rules_id=rules.pk, hourly_rate=Decimal("48.00"), hire_date=date(2020, 1, 6),
+            user_id=world.nurse_a.pk,
+            site_id=world.site_a.pk,
+            home_unit_id=world.icu_a.pk,
+            employee_number="A-100",
+            discipline="rn",
+            job_title="Staff Nurse",
+            fte=Decimal("0.9"),
+            contracted_minutes_per_week=36 * 60,
+            work_rules_id=rules.pk,
+            hourly_rate=Decimal("48.00"),
+            hire_date=date(2020, 1, 6),
         ),
     )
     for code, expires in (("rn-licence", date(2027, 6, 30)), ("bls", date(2026, 12, 31)), ("acls", date(2027, 3, 31))):
         services.add_credential(
             world.hr_a,
-            schemas.CredentialCreate(staff_id=staff.pk, type_code=code, number="RN123" if code == "rn-licence" else "",
-                                     issued_on=date(2025, 1, 1), expires_on=expires),
+            schemas.CredentialCreate(
+                staff_id=staff.pk,
+                type_code=code,
+                number="RN123" if code == "rn-licence" else "",
+                issued_on=date(2025, 1, 1),
+                expires_on=expires,
+            ),
             now=datetime(2026, 1, 1, tzinfo=NY),
         )
     return staff
@@ -115,7 +136,9 @@ def test_may_work_many_agrees_with_may_work(world, setup):
 def test_warning_moments_are_local_midnights():
     moments = qualification.warning_moments(date(2026, 12, 31), "America/New_York")
     assert [(m.astimezone(NY).date(), d) for m, d in moments] == [
-        (date(2026, 10, 2), 90), (date(2026, 11, 1), 60), (date(2026, 12, 1), 30)
+        (date(2026, 10, 2), 90),
+        (date(2026, 11, 1), 60),
+        (date(2026, 12, 1), 30),
     ]
     # 2 Oct is daylight time (UTC-4), 1 Dec standard time (UTC-5): each is local midnight.
     assert moments[0][0].hour == 4 and moments[2][0].hour == 5
@@ -144,12 +167,16 @@ def test_each_warning_is_raised_once_at_its_boundary(world, setup):
 def test_a_credential_recorded_late_gets_the_latest_due_warning_at_once(world, setup):
     cred = services.add_credential(
         world.coordinator_a,
-        schemas.CredentialCreate(staff_id=setup.pk, type_code="chemotherapy", issued_on=date(2024, 12, 1), expires_on=date(2026, 12, 15)),
+        schemas.CredentialCreate(
+            staff_id=setup.pk, type_code="chemotherapy", issued_on=date(2024, 12, 1), expires_on=date(2026, 12, 15)
+        ),
         now=datetime(2026, 10, 30, 9, tzinfo=NY),  # 46 days before expiry
     )
     assert cred.next_warning_at == datetime(2026, 10, 30, 9, tzinfo=NY)
     tasks.raise_credential_warnings(now=datetime(2026, 10, 30, 9, 5, tzinfo=NY))
-    note = Notification.objects.get(recipient=world.nurse_a, kind="credential.expiring", dedupe_key__startswith=f"credential:{cred.pk}:")
+    note = Notification.objects.get(
+        recipient=world.nurse_a, kind="credential.expiring", dedupe_key__startswith=f"credential:{cred.pk}:"
+    )
     assert "60 days" in note.title
 
 
@@ -157,7 +184,9 @@ def test_renewal_rearms_the_warnings(world, setup):
     bls = Credential.objects.get(type__code="bls")
     tasks.raise_credential_warnings(now=datetime(2026, 12, 2, tzinfo=NY))
     renewed = services.update_credential(
-        world.hr_a, bls.pk, schemas.CredentialUpdate(version=bls.version, issued_on=date(2026, 12, 2), expires_on=date(2028, 12, 31)),
+        world.hr_a,
+        bls.pk,
+        schemas.CredentialUpdate(version=bls.version, issued_on=date(2026, 12, 2), expires_on=date(2028, 12, 31)),
         now=datetime(2026, 12, 2, 10, tzinfo=NY),
     )
     assert renewed.next_warning_at == datetime(2028, 10, 2, tzinfo=NY)
@@ -166,7 +195,8 @@ def test_renewal_rearms_the_warnings(world, setup):
 def test_nurses_cannot_record_their_own_credentials(world, setup):
     with pytest.raises(errors.PermissionDenied):
         services.add_credential(
-            world.nurse_a, schemas.CredentialCreate(staff_id=setup.pk, type_code="chemotherapy", issued_on=date(2026, 1, 1))
+            world.nurse_a,
+            schemas.CredentialCreate(staff_id=setup.pk, type_code="chemotherapy", issued_on=date(2026, 1, 1)),
         )
 
 
@@ -177,8 +207,11 @@ def test_termination_revokes_log_in_and_tokens_at_its_effective_time(world, setu
     _token, secret = account_services.create_api_token(world.nurse_a, account_schemas.TokenCreate(name="phone"))
     effective = datetime(2026, 12, 15, 17, tzinfo=NY)
     event = services.record_employment_event(
-        world.hr_a, setup.pk,
-        schemas.EmploymentEventCreate(version=setup.version, kind="termination", effective_at=effective, reason="Resigned"),
+        world.hr_a,
+        setup.pk,
+        schemas.EmploymentEventCreate(
+            version=setup.version, kind="termination", effective_at=effective, reason="Resigned"
+        ),
         now=datetime(2026, 12, 1, tzinfo=NY),
     )
     assert event.applied_at is None
@@ -200,32 +233,58 @@ def test_termination_revokes_log_in_and_tokens_at_its_effective_time(world, setu
 def test_termination_needs_a_reason_and_is_final(world, setup):
     with pytest.raises(errors.ValidationFailed) as exc:
         services.record_employment_event(
-            world.hr_a, setup.pk, schemas.EmploymentEventCreate(version=setup.version, kind="termination", effective_at=datetime(2026, 1, 1, tzinfo=NY))
+            world.hr_a,
+            setup.pk,
+            schemas.EmploymentEventCreate(
+                version=setup.version, kind="termination", effective_at=datetime(2026, 1, 1, tzinfo=NY)
+            ),
         )
     assert "reason" in exc.value.fields
     services.record_employment_event(
-        world.hr_a, setup.pk,
-        schemas.EmploymentEventCreate(version=setup.version, kind="termination", effective_at=datetime(2026, 1, 1, tzinfo=NY), reason="End of contract"),
+        world.hr_a,
+        setup.pk,
+        schemas.EmploymentEventCreate(
+            version=setup.version,
+            kind="termination",
+            effective_at=datetime(2026, 1, 1, tzinfo=NY),
+            reason="End of contract",
+        ),
         now=datetime(2026, 1, 2, tzinfo=NY),
     )
     setup.refresh_from_db()
     with pytest.raises(errors.ValidationFailed):
         services.record_employment_event(
-            world.hr_a, setup.pk, schemas.EmploymentEventCreate(version=setup.version, kind="leave_start", effective_at=datetime(2026, 2, 1, tzinfo=NY))
+            world.hr_a,
+            setup.pk,
+            schemas.EmploymentEventCreate(
+                version=setup.version, kind="leave_start", effective_at=datetime(2026, 2, 1, tzinfo=NY)
+            ),
         )
 
 
 def test_events_change_only_their_own_fields(world, setup):
     with pytest.raises(errors.ValidationFailed) as exc:
         services.record_employment_event(
-            world.hr_a, setup.pk,
-            schemas.EmploymentEventCreate(version=setup.version, kind="transfer", effective_at=datetime(2026, 3, 1, tzinfo=NY), hourly_rate=Decimal("90")),
+            world.hr_a,
+            setup.pk,
+            schemas.EmploymentEventCreate(
+                version=setup.version,
+                kind="transfer",
+                effective_at=datetime(2026, 3, 1, tzinfo=NY),
+                hourly_rate=Decimal("90"),
+            ),
         )
     assert "hourly_rate" in exc.value.fields
     event = services.record_employment_event(
-        world.hr_a, setup.pk,
-        schemas.EmploymentEventCreate(version=setup.version, kind="promotion", effective_at=datetime(2026, 3, 1, tzinfo=NY),
-                                      job_title="Charge Nurse", hourly_rate=Decimal("52.00")),
+        world.hr_a,
+        setup.pk,
+        schemas.EmploymentEventCreate(
+            version=setup.version,
+            kind="promotion",
+            effective_at=datetime(2026, 3, 1, tzinfo=NY),
+            job_title="Charge Nurse",
+            hourly_rate=Decimal("52.00"),
+        ),
     )
     setup.refresh_from_db()
     assert setup.job_title == "Charge Nurse" and setup.hourly_rate == Decimal("52.00")
@@ -235,6 +294,9 @@ def test_events_change_only_their_own_fields(world, setup):
 def test_coordinators_cannot_record_employment_events(world, setup):
     with pytest.raises(errors.PermissionDenied):
         services.record_employment_event(
-            world.coordinator_a, setup.pk,
-            schemas.EmploymentEventCreate(version=setup.version, kind="leave_start", effective_at=datetime(2026, 3, 1, tzinfo=NY)),
+            world.coordinator_a,
+            setup.pk,
+            schemas.EmploymentEventCreate(
+                version=setup.version, kind="leave_start", effective_at=datetime(2026, 3, 1, tzinfo=NY)
+            ),
         )

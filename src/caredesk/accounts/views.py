@@ -37,9 +37,9 @@ def profile(request: HttpRequest) -> HttpResponse:
         and form.is_valid()
         and forms_support.run(form, lambda: services.set_language(user, form.cleaned_data["language"])) is not None
     ):
-            response = redirect("accounts:profile")
-            response.set_cookie("django_language", form.cleaned_data["language"], samesite="Lax")
-            return response
+        response = redirect("accounts:profile")
+        response.set_cookie("django_language", form.cleaned_data["language"], samesite="Lax")
+        return response
     return render(
         request, "accounts/profile.html", {"form": form, "grants": user.active_grants().select_related("site", "unit")}
     )

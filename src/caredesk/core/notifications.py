@@ -39,13 +39,20 @@ def notify(
     try:
         with transaction.atomic():
             note = Notification.objects.create(
-                recipient=recipient, kind=kind, title=title[:200], body=body, link=link[:300],
-                site_id=site_id, dedupe_key=dedupe_key[:200], created_at=moment,
+                recipient=recipient,
+                kind=kind,
+                title=title[:200],
+                body=body,
+                link=link[:300],
+                site_id=site_id,
+                dedupe_key=dedupe_key[:200],
+                created_at=moment,
             )
     except IntegrityError:
         return None
     address = getattr(recipient, "email", "")
     if email and address and recipient.is_active:
+
         def send() -> None:
             try:
                 send_mail(f"[CareDesk] {title}", f"{body}\n\n{link}".strip(), settings.DEFAULT_FROM_EMAIL, [address])

@@ -10,7 +10,6 @@ from importlib import import_module
 from typing import Any
 
 from django.apps import apps
-
 from django.urls import reverse
 from django.utils.functional import Promise
 

@@ -58,8 +58,15 @@ def requirements_for(staff: StaffMember, unit: Unit, task: str | None) -> list[C
     return list(qs)
 
 
-def _check(staff: StaffMember, unit: Unit, start: datetime, end: datetime, task: str | None, facts: _Facts,
-           requirements: list[CredentialRequirement]) -> Verdict:
+def _check(
+    staff: StaffMember,
+    unit: Unit,
+    start: datetime,
+    end: datetime,
+    task: str | None,
+    facts: _Facts,
+    requirements: list[CredentialRequirement],
+) -> Verdict:
     if end <= start:
         raise ValueError("work must end after it starts")
     reasons: list[str] = []
@@ -116,13 +123,16 @@ def may_work(staff: StaffMember, *, unit: Unit, start: datetime, end: datetime, 
     return _check(staff, unit, start, end, task, _facts([staff.pk]), requirements_for(staff, unit, task))
 
 
-def may_work_many(staff: Iterable[StaffMember], *, unit: Unit, start: datetime, end: datetime,
-                  task: str | None = None) -> dict[int, Verdict]:
+def may_work_many(
+    staff: Iterable[StaffMember], *, unit: Unit, start: datetime, end: datetime, task: str | None = None
+) -> dict[int, Verdict]:
     """The same answer for many people at once (a roster asks thousands of times)."""
     people = list(staff)
     facts = _facts(p.pk for p in people)
     reqs_all = CredentialRequirement.objects.filter(is_active=True).select_related("credential_type")
-    reqs_all = reqs_all.filter(Q(unit_kind="") | Q(unit_kind=unit.kind)).filter(Q(site__isnull=True) | Q(site_id=unit.site_id))
+    reqs_all = reqs_all.filter(Q(unit_kind="") | Q(unit_kind=unit.kind)).filter(
+        Q(site__isnull=True) | Q(site_id=unit.site_id)
+    )
     reqs = list(reqs_all.filter(Q(task="") | Q(task=task or "")))
     return {p.pk: _check(p, unit, start, end, task, facts, reqs) for p in people}
 

@@ -46,18 +46,28 @@ def raise_credential_warnings(*, now: datetime | None = None) -> int:
     for cred in due:
         days, upcoming = qualification.due_warning(cred.expires_on, cred.staff.site.time_zone, moment)
         with transaction.atomic():
-            claimed = Credential.objects.filter(pk=cred.pk, next_warning_at=cred.next_warning_at).update(next_warning_at=upcoming)
+            claimed = Credential.objects.filter(pk=cred.pk, next_warning_at=cred.next_warning_at).update(
+                next_warning_at=upcoming
+            )
             if not claimed or days is None:
                 continue
             link = reverse("workforce:staff_detail", args=[cred.staff_id])
             for person in [cred.staff.user, *_coordinators(cred)]:
                 with translation.override(person.language or "en"):
                     title = _("%(credential)s of %(name)s expires in %(days)d days (%(date)s)") % {
-                        "credential": cred.type.name, "name": cred.staff, "days": days, "date": cred.expires_on,
+                        "credential": cred.type.name,
+                        "name": cred.staff,
+                        "days": days,
+                        "date": cred.expires_on,
                     }
                 notifications.notify(
-                    person, kind="credential.expiring", title=title, link=link, site_id=cred.staff.site_id,
-                    dedupe_key=f"credential:{cred.pk}:{cred.expires_on}:{days}", now=moment,
+                    person,
+                    kind="credential.expiring",
+                    title=title,
+                    link=link,
+                    site_id=cred.staff.site_id,
+                    dedupe_key=f"credential:{cred.pk}:{cred.expires_on}:{days}",
+                    now=moment,
                 )
             audit.record(actor=None, action="workforce.credential_warning", obj=cred, at=moment, after={"days": days})
             raised += 1

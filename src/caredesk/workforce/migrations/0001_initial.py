@@ -6,166 +6,503 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('org', '0001_initial'),
+        ("org", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CredentialType',
+            name="CredentialType",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('version', models.PositiveIntegerField(default=1, help_text='Incremented on every change; edits must name the version they started from.', verbose_name='version')),
-                ('code', models.SlugField(max_length=40, unique=True, verbose_name='code')),
-                ('name', models.CharField(max_length=120, verbose_name='name')),
-                ('kind', models.CharField(choices=[('licence', 'Licence'), ('certification', 'Certification'), ('competency', 'Competency')], max_length=16, verbose_name='kind')),
-                ('validity_months', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='usual validity (months)')),
-                ('requires_number', models.BooleanField(default=False, verbose_name='has a number')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "version",
+                    models.PositiveIntegerField(
+                        default=1,
+                        help_text="Incremented on every change; edits must name the version they started from.",
+                        verbose_name="version",
+                    ),
+                ),
+                ("code", models.SlugField(max_length=40, unique=True, verbose_name="code")),
+                ("name", models.CharField(max_length=120, verbose_name="name")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("licence", "Licence"),
+                            ("certification", "Certification"),
+                            ("competency", "Competency"),
+                        ],
+                        max_length=16,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "validity_months",
+                    models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="usual validity (months)"),
+                ),
+                ("requires_number", models.BooleanField(default=False, verbose_name="has a number")),
             ],
             options={
-                'verbose_name': 'credential type',
-                'verbose_name_plural': 'credential types',
-                'ordering': ['name'],
+                "verbose_name": "credential type",
+                "verbose_name_plural": "credential types",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='CredentialRequirement',
+            name="CredentialRequirement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('version', models.PositiveIntegerField(default=1, help_text='Incremented on every change; edits must name the version they started from.', verbose_name='version')),
-                ('discipline', models.CharField(blank=True, choices=[('rn', 'Registered nurse (RN)'), ('lpn', 'Licensed practical/vocational nurse (LPN/LVN)'), ('na', 'Nursing assistant'), ('pt', 'Physiotherapist'), ('ot', 'Occupational therapist'), ('slp', 'Speech therapist'), ('md', 'Physician'), ('tech', 'Technician')], max_length=8, verbose_name='discipline')),
-                ('unit_kind', models.CharField(blank=True, choices=[('icu', 'Intensive care (ICU)'), ('ccu', 'Coronary care (CCU)'), ('nicu', 'Neonatal intensive care (NICU)'), ('burn', 'Burn unit'), ('step_down', 'Step-down / intermediate care'), ('telemetry', 'Telemetry'), ('med_surg', 'Medical-surgical'), ('oncology', 'Oncology'), ('ed', 'Emergency department'), ('or', 'Operating room'), ('pacu', 'Post-anaesthesia care (PACU)'), ('labour_delivery', 'Labour and delivery'), ('antepartum', 'Antepartum'), ('postpartum', 'Postpartum / mother-baby'), ('nursery', 'Well-baby nursery'), ('intermediate_nursery', 'Intermediate-care nursery'), ('paediatrics', 'Paediatrics'), ('psychiatric', 'Psychiatric'), ('rehabilitation', 'Rehabilitation'), ('long_term_care', 'Long-term care'), ('palliative', 'Palliative care'), ('outpatient', 'Outpatient / clinic')], max_length=24, verbose_name='unit type')),
-                ('task', models.SlugField(blank=True, help_text='e.g. chemotherapy, iv-therapy; empty for any work.', max_length=40, verbose_name='task')),
-                ('source', models.CharField(help_text='Why: the regulation, policy or accreditation standard.', max_length=300, verbose_name='source')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
-                ('site', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.site', verbose_name='site')),
-                ('credential_type', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='requirements', to='workforce.credentialtype', verbose_name='credential')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "version",
+                    models.PositiveIntegerField(
+                        default=1,
+                        help_text="Incremented on every change; edits must name the version they started from.",
+                        verbose_name="version",
+                    ),
+                ),
+                (
+                    "discipline",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("rn", "Registered nurse (RN)"),
+                            ("lpn", "Licensed practical/vocational nurse (LPN/LVN)"),
+                            ("na", "Nursing assistant"),
+                            ("pt", "Physiotherapist"),
+                            ("ot", "Occupational therapist"),
+                            ("slp", "Speech therapist"),
+                            ("md", "Physician"),
+                            ("tech", "Technician"),
+                        ],
+                        max_length=8,
+                        verbose_name="discipline",
+                    ),
+                ),
+                (
+                    "unit_kind",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("icu", "Intensive care (ICU)"),
+                            ("ccu", "Coronary care (CCU)"),
+                            ("nicu", "Neonatal intensive care (NICU)"),
+                            ("burn", "Burn unit"),
+                            ("step_down", "Step-down / intermediate care"),
+                            ("telemetry", "Telemetry"),
+                            ("med_surg", "Medical-surgical"),
+                            ("oncology", "Oncology"),
+                            ("ed", "Emergency department"),
+                            ("or", "Operating room"),
+                            ("pacu", "Post-anaesthesia care (PACU)"),
+                            ("labour_delivery", "Labour and delivery"),
+                            ("antepartum", "Antepartum"),
+                            ("postpartum", "Postpartum / mother-baby"),
+                            ("nursery", "Well-baby nursery"),
+                            ("intermediate_nursery", "Intermediate-care nursery"),
+                            ("paediatrics", "Paediatrics"),
+                            ("psychiatric", "Psychiatric"),
+                            ("rehabilitation", "Rehabilitation"),
+                            ("long_term_care", "Long-term care"),
+                            ("palliative", "Palliative care"),
+                            ("outpatient", "Outpatient / clinic"),
+                        ],
+                        max_length=24,
+                        verbose_name="unit type",
+                    ),
+                ),
+                (
+                    "task",
+                    models.SlugField(
+                        blank=True,
+                        help_text="e.g. chemotherapy, iv-therapy; empty for any work.",
+                        max_length=40,
+                        verbose_name="task",
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        help_text="Why: the regulation, policy or accreditation standard.",
+                        max_length=300,
+                        verbose_name="source",
+                    ),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
+                (
+                    "site",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="org.site",
+                        verbose_name="site",
+                    ),
+                ),
+                (
+                    "credential_type",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="requirements",
+                        to="workforce.credentialtype",
+                        verbose_name="credential",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'credential requirement',
-                'verbose_name_plural': 'credential requirements',
-                'ordering': ['credential_type__name'],
+                "verbose_name": "credential requirement",
+                "verbose_name_plural": "credential requirements",
+                "ordering": ["credential_type__name"],
             },
         ),
         migrations.CreateModel(
-            name='StaffMember',
+            name="StaffMember",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('version', models.PositiveIntegerField(default=1, help_text='Incremented on every change; edits must name the version they started from.', verbose_name='version')),
-                ('employee_number', models.CharField(max_length=30, verbose_name='employee number')),
-                ('discipline', models.CharField(choices=[('rn', 'Registered nurse (RN)'), ('lpn', 'Licensed practical/vocational nurse (LPN/LVN)'), ('na', 'Nursing assistant'), ('pt', 'Physiotherapist'), ('ot', 'Occupational therapist'), ('slp', 'Speech therapist'), ('md', 'Physician'), ('tech', 'Technician')], max_length=8, verbose_name='discipline')),
-                ('job_title', models.CharField(max_length=120, verbose_name='job title')),
-                ('fte', models.DecimalField(decimal_places=2, help_text='1.00 is full time.', max_digits=3, verbose_name='FTE')),
-                ('contracted_minutes_per_week', models.PositiveIntegerField(verbose_name='contracted minutes a week')),
-                ('hourly_rate', models.DecimalField(decimal_places=2, max_digits=8, verbose_name='hourly rate')),
-                ('night_differential', models.DecimalField(decimal_places=2, default=0, max_digits=6, verbose_name='night differential per hour')),
-                ('weekend_differential', models.DecimalField(decimal_places=2, default=0, max_digits=6, verbose_name='weekend differential per hour')),
-                ('status', models.CharField(choices=[('active', 'Active'), ('on_leave', 'On leave'), ('terminated', 'Terminated')], default='active', max_length=12, verbose_name='status')),
-                ('hire_date', models.DateField(verbose_name='hire date')),
-                ('end_date', models.DateField(blank=True, null=True, verbose_name='end date')),
-                ('home_unit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='home_staff', to='org.unit', verbose_name='home unit')),
-                ('other_units', models.ManyToManyField(blank=True, related_name='floating_staff', to='org.unit', verbose_name='other units they may work')),
-                ('site', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='staff', to='org.site', verbose_name='site')),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='staff', to=settings.AUTH_USER_MODEL, verbose_name='log-in')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "version",
+                    models.PositiveIntegerField(
+                        default=1,
+                        help_text="Incremented on every change; edits must name the version they started from.",
+                        verbose_name="version",
+                    ),
+                ),
+                ("employee_number", models.CharField(max_length=30, verbose_name="employee number")),
+                (
+                    "discipline",
+                    models.CharField(
+                        choices=[
+                            ("rn", "Registered nurse (RN)"),
+                            ("lpn", "Licensed practical/vocational nurse (LPN/LVN)"),
+                            ("na", "Nursing assistant"),
+                            ("pt", "Physiotherapist"),
+                            ("ot", "Occupational therapist"),
+                            ("slp", "Speech therapist"),
+                            ("md", "Physician"),
+                            ("tech", "Technician"),
+                        ],
+                        max_length=8,
+                        verbose_name="discipline",
+                    ),
+                ),
+                ("job_title", models.CharField(max_length=120, verbose_name="job title")),
+                (
+                    "fte",
+                    models.DecimalField(
+                        decimal_places=2, help_text="1.00 is full time.", max_digits=3, verbose_name="FTE"
+                    ),
+                ),
+                ("contracted_minutes_per_week", models.PositiveIntegerField(verbose_name="contracted minutes a week")),
+                ("hourly_rate", models.DecimalField(decimal_places=2, max_digits=8, verbose_name="hourly rate")),
+                (
+                    "night_differential",
+                    models.DecimalField(
+                        decimal_places=2, default=0, max_digits=6, verbose_name="night differential per hour"
+                    ),
+                ),
+                (
+                    "weekend_differential",
+                    models.DecimalField(
+                        decimal_places=2, default=0, max_digits=6, verbose_name="weekend differential per hour"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("active", "Active"), ("on_leave", "On leave"), ("terminated", "Terminated")],
+                        default="active",
+                        max_length=12,
+                        verbose_name="status",
+                    ),
+                ),
+                ("hire_date", models.DateField(verbose_name="hire date")),
+                ("end_date", models.DateField(blank=True, null=True, verbose_name="end date")),
+                (
+                    "home_unit",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="home_staff",
+                        to="org.unit",
+                        verbose_name="home unit",
+                    ),
+                ),
+                (
+                    "other_units",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="floating_staff",
+                        to="org.unit",
+                        verbose_name="other units they may work",
+                    ),
+                ),
+                (
+                    "site",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="staff",
+                        to="org.site",
+                        verbose_name="site",
+                    ),
+                ),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="staff",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="log-in",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'staff member',
-                'verbose_name_plural': 'staff',
-                'ordering': ['user__last_name', 'user__first_name'],
+                "verbose_name": "staff member",
+                "verbose_name_plural": "staff",
+                "ordering": ["user__last_name", "user__first_name"],
             },
         ),
         migrations.CreateModel(
-            name='EmploymentEvent',
+            name="EmploymentEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('hire', 'Hire'), ('promotion', 'Promotion'), ('transfer', 'Transfer'), ('fte_change', 'Change of FTE'), ('rate_change', 'Change of pay rate'), ('leave_start', 'Start of leave'), ('leave_end', 'Return from leave'), ('termination', 'Termination')], max_length=16, verbose_name='event')),
-                ('effective_at', models.DateTimeField(verbose_name='effective')),
-                ('changes', models.JSONField(blank=True, default=dict, help_text='Field -> [before, after].', verbose_name='changes')),
-                ('reason', models.TextField(blank=True, verbose_name='reason')),
-                ('recorded_at', models.DateTimeField(verbose_name='recorded')),
-                ('applied_at', models.DateTimeField(blank=True, null=True, verbose_name='applied')),
-                ('recorded_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('staff', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='events', to='workforce.staffmember', verbose_name='staff member')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("hire", "Hire"),
+                            ("promotion", "Promotion"),
+                            ("transfer", "Transfer"),
+                            ("fte_change", "Change of FTE"),
+                            ("rate_change", "Change of pay rate"),
+                            ("leave_start", "Start of leave"),
+                            ("leave_end", "Return from leave"),
+                            ("termination", "Termination"),
+                        ],
+                        max_length=16,
+                        verbose_name="event",
+                    ),
+                ),
+                ("effective_at", models.DateTimeField(verbose_name="effective")),
+                (
+                    "changes",
+                    models.JSONField(
+                        blank=True, default=dict, help_text="Field -> [before, after].", verbose_name="changes"
+                    ),
+                ),
+                ("reason", models.TextField(blank=True, verbose_name="reason")),
+                ("recorded_at", models.DateTimeField(verbose_name="recorded")),
+                ("applied_at", models.DateTimeField(blank=True, null=True, verbose_name="applied")),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "staff",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="events",
+                        to="workforce.staffmember",
+                        verbose_name="staff member",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'employment event',
-                'verbose_name_plural': 'employment events',
-                'ordering': ['-effective_at', '-pk'],
+                "verbose_name": "employment event",
+                "verbose_name_plural": "employment events",
+                "ordering": ["-effective_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='WorkRules',
+            name="WorkRules",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('version', models.PositiveIntegerField(default=1, help_text='Incremented on every change; edits must name the version they started from.', verbose_name='version')),
-                ('code', models.SlugField(max_length=40, unique=True, verbose_name='code')),
-                ('name', models.CharField(max_length=120, verbose_name='name')),
-                ('jurisdiction', models.CharField(blank=True, max_length=80, verbose_name='jurisdiction')),
-                ('source', models.TextField(help_text='The regulation or contract clause this pack follows.', verbose_name='source')),
-                ('max_minutes_per_day', models.PositiveIntegerField(blank=True, null=True, verbose_name='maximum minutes a day')),
-                ('max_minutes_per_week', models.PositiveIntegerField(blank=True, null=True, verbose_name='maximum minutes in any 7 days')),
-                ('min_rest_minutes', models.PositiveIntegerField(default=600, verbose_name='minimum rest between shifts (minutes)')),
-                ('max_consecutive_days', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='maximum consecutive working days')),
-                ('min_consecutive_days_off', models.PositiveSmallIntegerField(default=1, verbose_name='minimum consecutive days off')),
-                ('max_weekends_per_4_weeks', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='maximum weekends worked in 4 weeks')),
-                ('weekly_rest_minutes', models.PositiveIntegerField(blank=True, null=True, verbose_name='weekly uninterrupted rest (minutes)')),
-                ('overtime_basis', models.CharField(choices=[('flsa_40', 'FLSA: over 40 hours in the 7-day workweek'), ('hospital_8_80', 'Hospital 8/80: over 8 a day or 80 in 14 days'), ('ca_daily', 'California: over 8 a day (double over 12) and 40 a week'), ('fr_fph', 'French public hospital: beyond the planned cycle'), ('none', 'No overtime premium')], default='flsa_40', max_length=20, verbose_name='overtime')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
-                ('site', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.site', verbose_name='site')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "version",
+                    models.PositiveIntegerField(
+                        default=1,
+                        help_text="Incremented on every change; edits must name the version they started from.",
+                        verbose_name="version",
+                    ),
+                ),
+                ("code", models.SlugField(max_length=40, unique=True, verbose_name="code")),
+                ("name", models.CharField(max_length=120, verbose_name="name")),
+                ("jurisdiction", models.CharField(blank=True, max_length=80, verbose_name="jurisdiction")),
+                (
+                    "source",
+                    models.TextField(
+                        help_text="The regulation or contract clause this pack follows.", verbose_name="source"
+                    ),
+                ),
+                (
+                    "max_minutes_per_day",
+                    models.PositiveIntegerField(blank=True, null=True, verbose_name="maximum minutes a day"),
+                ),
+                (
+                    "max_minutes_per_week",
+                    models.PositiveIntegerField(blank=True, null=True, verbose_name="maximum minutes in any 7 days"),
+                ),
+                (
+                    "min_rest_minutes",
+                    models.PositiveIntegerField(default=600, verbose_name="minimum rest between shifts (minutes)"),
+                ),
+                (
+                    "max_consecutive_days",
+                    models.PositiveSmallIntegerField(
+                        blank=True, null=True, verbose_name="maximum consecutive working days"
+                    ),
+                ),
+                (
+                    "min_consecutive_days_off",
+                    models.PositiveSmallIntegerField(default=1, verbose_name="minimum consecutive days off"),
+                ),
+                (
+                    "max_weekends_per_4_weeks",
+                    models.PositiveSmallIntegerField(
+                        blank=True, null=True, verbose_name="maximum weekends worked in 4 weeks"
+                    ),
+                ),
+                (
+                    "weekly_rest_minutes",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="weekly uninterrupted rest (minutes)"
+                    ),
+                ),
+                (
+                    "overtime_basis",
+                    models.CharField(
+                        choices=[
+                            ("flsa_40", "FLSA: over 40 hours in the 7-day workweek"),
+                            ("hospital_8_80", "Hospital 8/80: over 8 a day or 80 in 14 days"),
+                            ("ca_daily", "California: over 8 a day (double over 12) and 40 a week"),
+                            ("fr_fph", "French public hospital: beyond the planned cycle"),
+                            ("none", "No overtime premium"),
+                        ],
+                        default="flsa_40",
+                        max_length=20,
+                        verbose_name="overtime",
+                    ),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
+                (
+                    "site",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="org.site",
+                        verbose_name="site",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'work-rule pack',
-                'verbose_name_plural': 'work-rule packs',
-                'ordering': ['name'],
+                "verbose_name": "work-rule pack",
+                "verbose_name_plural": "work-rule packs",
+                "ordering": ["name"],
             },
         ),
         migrations.AddField(
-            model_name='staffmember',
-            name='work_rules',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='staff', to='workforce.workrules', verbose_name='work rules'),
+            model_name="staffmember",
+            name="work_rules",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="staff",
+                to="workforce.workrules",
+                verbose_name="work rules",
+            ),
         ),
         migrations.CreateModel(
-            name='Credential',
+            name="Credential",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('version', models.PositiveIntegerField(default=1, help_text='Incremented on every change; edits must name the version they started from.', verbose_name='version')),
-                ('number', models.CharField(blank=True, max_length=60, verbose_name='number')),
-                ('issuer', models.CharField(blank=True, max_length=120, verbose_name='issuer')),
-                ('issued_on', models.DateField(verbose_name='issued')),
-                ('expires_on', models.DateField(blank=True, help_text='Empty if it does not expire.', null=True, verbose_name='expires')),
-                ('document', models.FileField(blank=True, upload_to='credentials/%Y/', verbose_name='document')),
-                ('revoked_at', models.DateTimeField(blank=True, null=True, verbose_name='revoked')),
-                ('next_warning_at', models.DateTimeField(blank=True, db_index=True, null=True)),
-                ('type', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='credentials', to='workforce.credentialtype', verbose_name='credential')),
-                ('staff', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='credentials', to='workforce.staffmember', verbose_name='staff member')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "version",
+                    models.PositiveIntegerField(
+                        default=1,
+                        help_text="Incremented on every change; edits must name the version they started from.",
+                        verbose_name="version",
+                    ),
+                ),
+                ("number", models.CharField(blank=True, max_length=60, verbose_name="number")),
+                ("issuer", models.CharField(blank=True, max_length=120, verbose_name="issuer")),
+                ("issued_on", models.DateField(verbose_name="issued")),
+                (
+                    "expires_on",
+                    models.DateField(
+                        blank=True, help_text="Empty if it does not expire.", null=True, verbose_name="expires"
+                    ),
+                ),
+                ("document", models.FileField(blank=True, upload_to="credentials/%Y/", verbose_name="document")),
+                ("revoked_at", models.DateTimeField(blank=True, null=True, verbose_name="revoked")),
+                ("next_warning_at", models.DateTimeField(blank=True, db_index=True, null=True)),
+                (
+                    "type",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="credentials",
+                        to="workforce.credentialtype",
+                        verbose_name="credential",
+                    ),
+                ),
+                (
+                    "staff",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="credentials",
+                        to="workforce.staffmember",
+                        verbose_name="staff member",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'credential',
-                'verbose_name_plural': 'credentials',
-                'ordering': ['expires_on'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('expires_on__isnull', True), ('expires_on__gte', models.F('issued_on')), _connector='OR'), name='workforce_credential_expires_after_issue', violation_error_code='field:expires_on', violation_error_message='The expiry date is before the issue date.')],
+                "verbose_name": "credential",
+                "verbose_name_plural": "credentials",
+                "ordering": ["expires_on"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("expires_on__isnull", True), ("expires_on__gte", models.F("issued_on")), _connector="OR"
+                        ),
+                        name="workforce_credential_expires_after_issue",
+                        violation_error_code="field:expires_on",
+                        violation_error_message="The expiry date is before the issue date.",
+                    )
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='staffmember',
-            constraint=models.UniqueConstraint(fields=('site', 'employee_number'), name='workforce_staff_number_unique_per_site', violation_error_code='field:employee_number', violation_error_message='Another staff member of this site has this employee number.'),
+            model_name="staffmember",
+            constraint=models.UniqueConstraint(
+                fields=("site", "employee_number"),
+                name="workforce_staff_number_unique_per_site",
+                violation_error_code="field:employee_number",
+                violation_error_message="Another staff member of this site has this employee number.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='staffmember',
-            constraint=models.CheckConstraint(condition=models.Q(('fte__gt', 0), ('fte__lte', 1.5)), name='workforce_staff_fte_range'),
+            model_name="staffmember",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("fte__gt", 0), ("fte__lte", 1.5)), name="workforce_staff_fte_range"
+            ),
         ),
     ]
