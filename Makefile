@@ -32,7 +32,7 @@ demo: $(STAMP)
 	$(VENV)/bin/caredesk demo --port $${PORT:-8000}
 
 test: $(STAMP)
-	$(VENV)/bin/pytest -p no:cacheprovider
+	$(VENV)/bin/pytest -p no:cacheprovider -n auto
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check src tests bench
