@@ -8,12 +8,14 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
+from django.db import transaction
 from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from caredesk.accounts import forms, queries, schemas, services
-from caredesk.core import errors, scoping
+from caredesk.core import audit, errors, scoping
 from caredesk.org import queries as org_queries
 from caredesk.web import forms_support, scope
 
@@ -26,6 +28,52 @@ class LoginView(auth_views.LoginView):
 
 class LogoutView(auth_views.LogoutView):
     http_method_names = ["post", "options"]
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Change your own password (the old one is asked again); audited."""
+
+    template_name = "accounts/password_form.html"
+    success_url = reverse_lazy("accounts:profile")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        with transaction.atomic():
+            audit.record(actor=self.request.user, action="accounts.change_password", obj=self.request.user)
+        messages.success(self.request, _("Your password was changed."))
+        return response
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Send a reset link to the account's e-mail address (imported and hired
+    people start with a random password and set their own this way). The
+    answer is the same whether or not the address is known."""
+
+    template_name = "accounts/password_reset_form.html"
+    email_template_name = "accounts/password_reset_email.txt"
+    subject_template_name = "accounts/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "accounts/password_reset_message.html"
+    extra_context = {"message_kind": "sent"}
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_form.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        with transaction.atomic():
+            audit.record(actor=form.user, action="accounts.reset_password", obj=form.user)
+        return response
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "accounts/password_reset_message.html"
+    extra_context = {"message_kind": "complete"}
 
 
 @login_required
