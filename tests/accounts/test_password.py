@@ -15,9 +15,15 @@ pytestmark = pytest.mark.django_db
 
 def test_change_own_password(world, client):
     client.force_login(world.nurse_a)
-    r = client.post("/accounts/password/", {"old_password": "wrong", "new_password1": "Meadow-lantern-88", "new_password2": "Meadow-lantern-88"})
+    r = client.post(
+        "/accounts/password/",
+        {"old_password": "wrong", "new_password1": "Meadow-lantern-88", "new_password2": "Meadow-lantern-88"},
+    )
     assert r.status_code == 200
-    r = client.post("/accounts/password/", {"old_password": PASSWORD, "new_password1": "Meadow-lantern-88", "new_password2": "Meadow-lantern-88"})
+    r = client.post(
+        "/accounts/password/",
+        {"old_password": PASSWORD, "new_password1": "Meadow-lantern-88", "new_password2": "Meadow-lantern-88"},
+    )
     assert r.status_code == 302
     world.nurse_a.refresh_from_db()
     assert world.nurse_a.check_password("Meadow-lantern-88")

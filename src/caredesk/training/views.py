@@ -576,9 +576,20 @@ def compliance_page(request: HttpRequest) -> HttpResponse:
     user = request.user
     scoping.require_anywhere(user, "training.view")
     focus = scope.current(request)
+    # Programs belong to a site: the matrix shows one site at a time (the
+    # focused one, else the first within reach; the bar's switcher changes it).
+    site = focus.site or next(
+        (
+            s
+            for s in org_queries.sites(user)
+            if scoping.has_anywhere(user, "training.view") and org_queries.units(user, site_id=s.pk).exists()
+        ),
+        None,
+    )
+    site_id = site.pk if site else None
     unit_choices: list[tuple[int | str, str]] = [
         (u.pk, u.name)
-        for u in org_queries.units(user, site_id=focus.site_id)
+        for u in org_queries.units(user, site_id=site_id)
         if scoping.has(user, "training.view", site_id=u.site_id, unit_id=u.pk)
     ]
     form = forms.ComplianceFilterForm(request.GET or None, unit_choices=unit_choices)
@@ -587,7 +598,7 @@ def compliance_page(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         unit_id = form.cleaned_data["unit"] or unit_id
         discipline = form.cleaned_data["discipline"] or None
-    m = queries.matrix(user, site_id=focus.site_id, unit_id=unit_id, discipline=discipline)
+    m = queries.matrix(user, site_id=site_id, unit_id=unit_id, discipline=discipline)
     label = Discipline(discipline).label if discipline else ""
     highlights = [
         queries.sentence(u, p, c, str(label))
@@ -598,5 +609,5 @@ def compliance_page(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "training/compliance.html",
-        {"matrix": m, "rows": m.rows(), "form": form, "highlights": highlights},
+        {"matrix": m, "rows": m.rows(), "form": form, "highlights": highlights, "site": site},
     )

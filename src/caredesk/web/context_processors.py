@@ -22,6 +22,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     return {
         **base,
         "nav_items": nav.items_for(user, request.path),
+        "personal_items": nav.personal_items(user),
         "focus": focus,
         "switcher_sites": sites,
         "switcher_units": units,

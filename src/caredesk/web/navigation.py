@@ -12,6 +12,7 @@ from typing import Any
 from django.apps import apps
 from django.urls import reverse
 from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from caredesk.core import scoping
 
@@ -22,6 +23,7 @@ class NavItem:
     url_name: str
     permission: str
     order: int = 50  # position in the bar, lowest first
+    group: str = ""  # items of one group show as one drop-down menu; "me" goes to the user menu
 
 
 @cache
@@ -40,10 +42,38 @@ def all_items() -> tuple[NavItem, ...]:
     return tuple(sorted(found, key=lambda item: item.order))
 
 
+# Labels of the groups (kept here so every app uses the same words).
+GROUPS: dict[str, Promise] = {
+    "organisation": _("Organisation"),
+    "workforce": _("Workforce"),
+}
+
+
 def items_for(user: Any, current_path: str) -> list[dict[str, Any]]:
-    out = []
+    """Entries of the bar: single links, or groups with their `children`;
+    a group with a single visible item shows as that item."""
+    out: list[dict[str, Any]] = []
+    groups: dict[str, dict[str, Any]] = {}
     for item in all_items():
-        if scoping.has_anywhere(user, item.permission):
-            url = reverse(item.url_name)
-            out.append({"label": item.label, "url": url, "active": current_path.startswith(url)})
-    return out
+        if item.group == "me" or not scoping.has_anywhere(user, item.permission):
+            continue
+        url = reverse(item.url_name)
+        entry = {"label": item.label, "url": url, "active": current_path.startswith(url)}
+        if not item.group:
+            out.append(entry)
+            continue
+        if item.group not in groups:
+            groups[item.group] = {"label": GROUPS.get(item.group, item.group), "children": [], "active": False}
+            out.append(groups[item.group])
+        groups[item.group]["children"].append(entry)
+        groups[item.group]["active"] |= entry["active"]
+    return [g["children"][0] if "children" in g and len(g["children"]) == 1 else g for g in out]
+
+
+def personal_items(user: Any) -> list[dict[str, Any]]:
+    """Entries of the user menu ("My record"...)."""
+    return [
+        {"label": item.label, "url": reverse(item.url_name)}
+        for item in all_items()
+        if item.group == "me" and scoping.has_anywhere(user, item.permission)
+    ]
