@@ -40,6 +40,7 @@ def test_coordinator_units_french_and_log_out(page: Any, caredesk_server: str) -
     expect(page.locator("html")).to_have_attribute("lang", "en")
 
     # Units, through the main navigation rather than a typed address.
+    page.locator("#mainnav").get_by_role("button", name="Organisation").click()
     page.locator("#mainnav").get_by_role("link", name="Units", exact=True).click()
     expect(page).to_have_url(f"{base}/org/units/")
     icu_row = page.locator("#unit-table tbody tr", has_text="Intensive Care")
@@ -59,7 +60,8 @@ def test_coordinator_units_french_and_log_out(page: Any, caredesk_server: str) -
     expect(page.locator("#language-form select[name=language]")).to_have_value("fr")
     # CareDesk's own catalogue (src/caredesk/locale/fr), not just Django's.
     expect(page.locator("h1")).to_have_text("Mon profil")
-    expect(page.locator("#mainnav").get_by_role("link", name="Unités", exact=True)).to_be_visible()
+    expect(page.locator("#mainnav").get_by_role("button", name="Organisation")).to_be_visible()
+    expect(page.locator("#mainnav").get_by_role("link", name="Unités", exact=True)).to_be_attached()
 
     # Log out from the user menu: back on the log-in page.
     page.click("#user-menu")

@@ -7,8 +7,8 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
 from django.db import transaction
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
@@ -39,7 +39,8 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)
         with transaction.atomic():
-            audit.record(actor=self.request.user, action="accounts.change_password", obj=self.request.user)
+            user: Any = self.request.user
+            audit.record(actor=user, action="accounts.change_password", obj=user)
         messages.success(self.request, _("Your password was changed."))
         return response
 

@@ -35,6 +35,10 @@ from .pattern import work_pattern
 FULL_MODEL_LIMIT = 30_000
 #: free (staff, day) cells of the first LNS neighbourhoods
 START_CELLS = 600
+#: neighbourhood size factor after a sub-problem solved to optimality / not
+GROW, SHRINK = 1.15, 0.85
+#: per-iteration time limit: time_limit / ITER_DIVISOR, within [0.5 s, 5 s]
+ITER_DIVISOR = 40
 
 
 @dataclass
@@ -341,7 +345,7 @@ def _lns(st: _State) -> None:
     total_cells = ix.E * ix.H
     size = dict.fromkeys(kinds, float(min(START_CELLS, total_cells)))
     it = 0
-    per_iter = min(5.0, max(0.5, st.params.time_limit / 40))
+    per_iter = min(5.0, max(0.5, st.params.time_limit / ITER_DIVISOR))
     while st.left() > 0.3 and not st.optimal and not st.stop:
         it += 1
         kind = st.rng.choice(kinds)
@@ -361,9 +365,9 @@ def _lns(st: _State) -> None:
             if st.objective is not None and before is not None and st.objective < before:
                 st.note(f"lns {it} {kind} {size[kind]:.0f}: {before} -> {st.objective}")
         if code == cp_model.OPTIMAL:
-            size[kind] = min(0.6 * total_cells, size[kind] * 1.15)
+            size[kind] = min(0.6 * total_cells, size[kind] * GROW)
         else:
-            size[kind] = max(2.0 * ix.H if kind == "staff" else 20.0, size[kind] * 0.85)
+            size[kind] = max(2.0 * ix.H if kind == "staff" else 20.0, size[kind] * SHRINK)
         if st.bound is not None and st.objective is not None and st.objective <= st.bound:
             st.optimal = True
 
