@@ -388,9 +388,7 @@ def test_import_page_dry_run_and_import(world, client, staffing):
 
 
 def test_navigation(world, client, staffing):
-    from caredesk.web.navigation import items_for
-
-    from caredesk.web.navigation import personal_items
+    from caredesk.web.navigation import items_for, personal_items
 
     def labels(user):
         out = set()
