@@ -5,7 +5,7 @@
 
 Each instance is solved in its own process through
 ``caredesk.scheduling.solver.benchcli`` (the objective is the validator's),
-solutions go to ``bench/results/rostering-solutions/``, and the figures to
+solutions (FORMAT.md §6) go to ``bench/rostering/solutions/``, and the figures to
 ``bench/results/rostering-<date>[-<seconds>s].json``; a table is printed with the
 best known objective, the ratio to it and the published 10-minute figures.
 """
@@ -86,7 +86,7 @@ def main(argv: list[str]) -> int:
         print(f"no instances in {inst_dir}", file=sys.stderr)
         return 2
 
-    sol_dir = REPO / "bench" / "results" / "rostering-solutions"
+    sol_dir = REPO / "bench" / "rostering" / "solutions"
     env = dict(os.environ)
     env["PYTHONPATH"] = str(REPO / "src") + os.pathsep + env.get("PYTHONPATH", "")
     rows = []

@@ -95,7 +95,6 @@ def _rest_broken(ix: Indexed, e: int, row: list[int], d: int, s: int) -> bool:
 
 
 def _reason(ix: Indexed, grid: list[list[int]], e: int, d: int, s: int) -> str:
-    problem = ix.problem
     row = grid[e]
     if d in ix.leave[e]:
         return "leave"
@@ -115,7 +114,6 @@ def _reason(ix: Indexed, grid: list[list[int]], e: int, d: int, s: int) -> str:
         return "available"
     if "successions" in kinds and _rest_broken(ix, e, row, d, s):
         return "rest"
-    del problem
     return min(kinds, key=lambda k: _ORDER.index(k) if k in _ORDER else len(_ORDER))
 
 

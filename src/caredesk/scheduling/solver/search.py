@@ -34,11 +34,11 @@ from .pattern import work_pattern
 #: whole-model size (allowed staff-day-shift triples) above which we go straight to construction
 FULL_MODEL_LIMIT = 30_000
 #: free (staff, day) cells of the first LNS neighbourhoods
-START_CELLS = 600
+START_CELLS = 250
 #: neighbourhood size factor after a sub-problem solved to optimality / not
-GROW, SHRINK = 1.15, 0.85
+GROW, SHRINK = 1.15, 0.7
 #: per-iteration time limit: time_limit / ITER_DIVISOR, within [0.5 s, 5 s]
-ITER_DIVISOR = 40
+ITER_DIVISOR = 30
 
 
 @dataclass
@@ -387,29 +387,23 @@ def solve(problem: Problem, params: SolveParams | None = None) -> SolveResult:
         _solve_full(st, st.left())
     else:
         thread: threading.Thread | None = None
-        lns_params = params
-        if size <= FULL_MODEL_LIMIT and params.workers >= 2:
-            # portfolio: one core on the whole model, the rest on LNS
+        if st.grid is None:
+            _construct(st, 0.3 * st.left())
+        if size <= FULL_MODEL_LIMIT and params.workers >= 2 and not st.stop:
+            # portfolio: one core on the whole model (hinted with the
+            # constructed roster), the others on LNS
             built = build_model(ix, st.grid, None) if st.grid is not None else build_model(ix)
             if st.grid is not None:
                 built.hint(st.grid)
             thread = threading.Thread(target=_whole_model_thread, args=(st, built), daemon=True)
             thread.start()
-            lns_params = dataclasses.replace(params, workers=params.workers - 1)
-            st.params = lns_params
-            wait_until = time.monotonic() + min(2.0, 0.1 * params.time_limit)
-            while st.grid is None and not st.stop and time.monotonic() < wait_until and thread.is_alive():
-                time.sleep(0.02)
-        elif st.grid is None and size <= FULL_MODEL_LIMIT:
-            _solve_full(st, min(st.left(), max(2.0, 0.1 * params.time_limit)))
-        if st.grid is None and not st.infeasible and not st.stop:
-            _construct(st, 0.5 * st.left())
-        if st.grid is None and not st.infeasible and st.left() > 0.5 and size <= 10 * FULL_MODEL_LIMIT and thread is None:
+            st.params = dataclasses.replace(params, workers=params.workers - 1)
+            while st.grid is None and not st.stop and thread.is_alive() and st.left() > 0:
+                time.sleep(0.02)  # construction failed: wait for the whole model
+        elif st.grid is None and not st.infeasible and st.left() > 0.5 and size <= 10 * FULL_MODEL_LIMIT:
             _solve_full(st, st.left())
         if st.grid is not None and not st.optimal and st.left() > 0.3:
             _lns(st)
-        while thread is not None and st.grid is None and thread.is_alive() and st.left() > 0:
-            time.sleep(0.02)  # construction failed: the whole model may still find one
         st.stop = True
         if thread is not None:
             thread.join()
