@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -81,20 +82,15 @@ def site_edit(request: HttpRequest, site_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def site_set_active(request: HttpRequest, site_id: int) -> HttpResponse:
-    form = forms.ActiveForm(request.POST)
-    if form.is_valid():
-        result = forms_support.run(
-            form,
-            lambda: services.update_site(
-                request.user,
-                site_id,
-                schemas.SiteUpdate(version=form.cleaned_data["version"], is_active=form.cleaned_data["is_active"]),
-            ),
-        )
-        if result is not None:
-            messages.success(request, _("Site activated.") if result.is_active else _("Site deactivated."))
-    forms_support.flash_errors(request, form)
-    return redirect("org:site_detail", site_id)
+    return forms_support.inline_action(
+        request,
+        forms.ActiveForm(request.POST),
+        lambda d: services.update_site(
+            request.user, site_id, schemas.SiteUpdate(version=d["version"], is_active=d["is_active"])
+        ),
+        success=lambda site: _("Site activated.") if site.is_active else _("Site deactivated."),
+        back_to=reverse("org:site_detail", args=[site_id]),
+    )
 
 
 @login_required
@@ -174,20 +170,15 @@ def unit_edit(request: HttpRequest, unit_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def unit_set_active(request: HttpRequest, unit_id: int) -> HttpResponse:
-    form = forms.ActiveForm(request.POST)
-    if form.is_valid():
-        result = forms_support.run(
-            form,
-            lambda: services.update_unit(
-                request.user,
-                unit_id,
-                schemas.UnitUpdate(version=form.cleaned_data["version"], is_active=form.cleaned_data["is_active"]),
-            ),
-        )
-        if result is not None:
-            messages.success(request, _("Unit activated.") if result.is_active else _("Unit deactivated."))
-    forms_support.flash_errors(request, form)
-    return redirect("org:unit_detail", unit_id)
+    return forms_support.inline_action(
+        request,
+        forms.ActiveForm(request.POST),
+        lambda d: services.update_unit(
+            request.user, unit_id, schemas.UnitUpdate(version=d["version"], is_active=d["is_active"])
+        ),
+        success=lambda unit: _("Unit activated.") if unit.is_active else _("Unit deactivated."),
+        back_to=reverse("org:unit_detail", args=[unit_id]),
+    )
 
 
 @login_required
@@ -217,18 +208,19 @@ def room_create(request: HttpRequest, unit_id: int) -> HttpResponse:
 @require_POST
 def room_set_active(request: HttpRequest, room_id: int) -> HttpResponse:
     room = scoping.get_scoped(Room.objects.all(), request.user, "org.view_unit", pk=room_id)
-    form = forms.ActiveForm(request.POST)
-    if form.is_valid():
-        forms_support.run(
-            form,
-            lambda: services.update_room(
-                request.user,
-                room.pk,
-                schemas.RoomUpdate(version=form.cleaned_data["version"], is_active=form.cleaned_data["is_active"]),
-            ),
-        )
-    forms_support.flash_errors(request, form)
-    return redirect("org:unit_detail", room.unit_id)
+    return forms_support.inline_action(
+        request,
+        forms.ActiveForm(request.POST),
+        lambda d: services.update_room(
+            request.user, room.pk, schemas.RoomUpdate(version=d["version"], is_active=d["is_active"])
+        ),
+        success=lambda r: (
+            _("Room %(name)s reopened.") % {"name": r.name}
+            if r.is_active
+            else _("Room %(name)s closed.") % {"name": r.name}
+        ),
+        back_to=reverse("org:unit_detail", args=[room.unit_id]),
+    )
 
 
 @login_required
@@ -253,15 +245,14 @@ def bed_create(request: HttpRequest, room_id: int) -> HttpResponse:
 @require_POST
 def bed_set_active(request: HttpRequest, bed_id: int) -> HttpResponse:
     bed = scoping.get_scoped(Bed.objects.select_related("room"), request.user, "org.view_unit", pk=bed_id)
-    form = forms.ActiveForm(request.POST)
-    if form.is_valid():
-        forms_support.run(
-            form,
-            lambda: services.update_bed(
-                request.user,
-                bed.pk,
-                schemas.BedUpdate(version=form.cleaned_data["version"], is_active=form.cleaned_data["is_active"]),
-            ),
-        )
-    forms_support.flash_errors(request, form)
-    return redirect("org:unit_detail", bed.room.unit_id)
+    return forms_support.inline_action(
+        request,
+        forms.ActiveForm(request.POST),
+        lambda d: services.update_bed(
+            request.user, bed.pk, schemas.BedUpdate(version=d["version"], is_active=d["is_active"])
+        ),
+        success=lambda b: (
+            _("Bed %(bed)s reopened.") % {"bed": b} if b.is_active else _("Bed %(bed)s closed.") % {"bed": b}
+        ),
+        back_to=reverse("org:unit_detail", args=[bed.room.unit_id]),
+    )

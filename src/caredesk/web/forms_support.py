@@ -8,7 +8,8 @@ from typing import Any, TypeVar
 import pydantic
 from django import forms
 from django.contrib import messages
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
 
 from caredesk.core import errors
 
@@ -48,6 +49,24 @@ def flash_errors(request: HttpRequest, form: forms.BaseForm) -> None:
         label = form.fields[name].label if name in form.fields else ""
         text = " ".join(str(e) for e in errors_)
         messages.error(request, f"{label}: {text}" if label else text)
+
+
+def inline_action(
+    request: HttpRequest,
+    form: forms.BaseForm,
+    action: Callable[[dict[str, Any]], T],
+    *,
+    success: Callable[[T], str] | str,
+    back_to: str,
+) -> HttpResponse:
+    """The whole life of a small inline POST form (deactivate, cancel, enrol...):
+    validate, run the service, say what happened or what was wrong, go back."""
+    if form.is_valid():
+        result = run(form, lambda: action(form.cleaned_data))
+        if result is not None:
+            messages.success(request, success(result) if callable(success) else success)
+    flash_errors(request, form)
+    return redirect(back_to)
 
 
 def version_field() -> forms.IntegerField:
