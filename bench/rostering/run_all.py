@@ -41,7 +41,7 @@ def machine_info() -> dict[str, object]:
     try:
         import ortools
 
-        info["ortools"] = ortools.__version__
+        info["ortools"] = getattr(ortools, "__version__", "?")
     except ImportError:  # pragma: no cover
         pass
     try:

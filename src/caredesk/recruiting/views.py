@@ -196,23 +196,18 @@ def requisition_edit(request: HttpRequest, requisition_id: int) -> HttpResponse:
 def requisition_transition(request: HttpRequest, requisition_id: int) -> HttpResponse:
     req = _requisition(request, requisition_id)
     form = forms.TransitionForm(request.POST)
-    if form.is_valid():
-        result = forms_support.run(
-            form,
-            lambda: services.transition_requisition(
-                request.user, req.pk, schemas.RequisitionTransition(**form.cleaned_data)
-            ),
-        )
-        if result is not None:
-            done = {
-                "submit": _("Requisition submitted for approval."),
-                "approve": _("Requisition approved."),
-                "decline": _("Requisition declined and returned to draft."),
-                "cancel": _("Requisition cancelled."),
-            }
-            messages.success(request, done[form.cleaned_data["action"]])
-    forms_support.flash_errors(request, form)
-    return redirect("recruiting:requisition_detail", req.pk)
+    return forms_support.inline_action(
+        request,
+        form,
+        lambda d: services.transition_requisition(request.user, req.pk, schemas.RequisitionTransition(**d)),
+        success=lambda _result: {
+            "submit": _("Requisition submitted for approval."),
+            "approve": _("Requisition approved."),
+            "decline": _("Requisition declined and returned to draft."),
+            "cancel": _("Requisition cancelled."),
+        }[form.cleaned_data["action"]],
+        back_to=reverse("recruiting:requisition_detail", args=[req.pk]),
+    )
 
 
 @login_required
@@ -444,18 +439,13 @@ def interview_detail(request: HttpRequest, interview_id: int) -> HttpResponse:
 @require_POST
 def interview_cancel(request: HttpRequest, interview_id: int) -> HttpResponse:
     interview = scoping.get_scoped(Interview.objects.all(), request.user, VIEW, pk=interview_id)
-    form = forms.CancelInterviewForm(request.POST)
-    if form.is_valid():
-        done = forms_support.run(
-            form,
-            lambda: services.cancel_interview(
-                request.user, interview.pk, schemas.InterviewCancel(reason=form.cleaned_data["reason"])
-            ),
-        )
-        if done is not None:
-            messages.success(request, _("Interview cancelled."))
-    forms_support.flash_errors(request, form)
-    return redirect("recruiting:interview_detail", interview.pk)
+    return forms_support.inline_action(
+        request,
+        forms.CancelInterviewForm(request.POST),
+        lambda d: services.cancel_interview(request.user, interview.pk, schemas.InterviewCancel(reason=d["reason"])),
+        success=_("Interview cancelled."),
+        back_to=reverse("recruiting:interview_detail", args=[interview.pk]),
+    )
 
 
 # --- offers and the hire ------------------------------------------------------------
@@ -498,32 +488,26 @@ def _offer(request: HttpRequest, offer_id: int) -> Offer:
 @require_POST
 def offer_respond(request: HttpRequest, offer_id: int) -> HttpResponse:
     offer = _offer(request, offer_id)
-    form = forms.OfferResponseForm(request.POST)
-    if form.is_valid():
-        done = forms_support.run(
-            form, lambda: services.respond_to_offer(request.user, offer.pk, schemas.OfferResponse(**form.cleaned_data))
-        )
-        if done is not None:
-            messages.success(
-                request, _("Offer accepted.") if done.status == OfferStatus.ACCEPTED else _("Offer declined.")
-            )
-    forms_support.flash_errors(request, form)
-    return redirect("recruiting:application_detail", offer.application_id)
+    return forms_support.inline_action(
+        request,
+        forms.OfferResponseForm(request.POST),
+        lambda d: services.respond_to_offer(request.user, offer.pk, schemas.OfferResponse(**d)),
+        success=lambda o: _("Offer accepted.") if o.status == OfferStatus.ACCEPTED else _("Offer declined."),
+        back_to=reverse("recruiting:application_detail", args=[offer.application_id]),
+    )
 
 
 @login_required
 @require_POST
 def offer_rescind(request: HttpRequest, offer_id: int) -> HttpResponse:
     offer = _offer(request, offer_id)
-    form = forms.RescindForm(request.POST)
-    if form.is_valid():
-        done = forms_support.run(
-            form, lambda: services.rescind_offer(request.user, offer.pk, schemas.OfferRescind(**form.cleaned_data))
-        )
-        if done is not None:
-            messages.success(request, _("Offer rescinded."))
-    forms_support.flash_errors(request, form)
-    return redirect("recruiting:application_detail", offer.application_id)
+    return forms_support.inline_action(
+        request,
+        forms.RescindForm(request.POST),
+        lambda d: services.rescind_offer(request.user, offer.pk, schemas.OfferRescind(**d)),
+        success=_("Offer rescinded."),
+        back_to=reverse("recruiting:application_detail", args=[offer.application_id]),
+    )
 
 
 @login_required

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -218,34 +219,26 @@ def program_detail(request: HttpRequest, program_id: int) -> HttpResponse:
 @require_POST
 def program_propose_funding(request: HttpRequest, program_id: int) -> HttpResponse:
     program = _program(request, program_id)
-    form = forms.FundingForm(request.POST)
-    if form.is_valid():
-        done = forms_support.run(
-            form,
-            lambda: services.propose_funding(request.user, program.pk, schemas.FundingPropose(**form.cleaned_data)),
-        )
-        if done is not None:
-            messages.success(request, _("Proposed; a director will decide on it."))
-    forms_support.flash_errors(request, form)
-    return redirect("training:program_detail", program.pk)
+    return forms_support.inline_action(
+        request,
+        forms.FundingForm(request.POST),
+        lambda d: services.propose_funding(request.user, program.pk, schemas.FundingPropose(**d)),
+        success=_("Proposed; a director will decide on it."),
+        back_to=reverse("training:program_detail", args=[program.pk]),
+    )
 
 
 @login_required
 @require_POST
 def program_retire(request: HttpRequest, program_id: int) -> HttpResponse:
     program = _program(request, program_id)
-    form = forms.VersionForm(request.POST)
-    if form.is_valid():
-        done = forms_support.run(
-            form,
-            lambda: services.retire_program(
-                request.user, program.pk, schemas.ProgramRetire(version=form.cleaned_data["version"])
-            ),
-        )
-        if done is not None:
-            messages.success(request, _("Program retired."))
-    forms_support.flash_errors(request, form)
-    return redirect("training:program_detail", program.pk)
+    return forms_support.inline_action(
+        request,
+        forms.VersionForm(request.POST),
+        lambda d: services.retire_program(request.user, program.pk, schemas.ProgramRetire(version=d["version"])),
+        success=_("Program retired."),
+        back_to=reverse("training:program_detail", args=[program.pk]),
+    )
 
 
 def _proposal(request: HttpRequest, proposal_id: int) -> TrainingProposal:
@@ -311,21 +304,18 @@ def completion_create(request: HttpRequest, program_id: int) -> HttpResponse:
         request.POST,
         staff_choices=[(s.pk, str(s)) for s in queries.visible_staff(request.user).filter(site_id=program.site_id)],
     )
-    if form.is_valid():
-        cd = form.cleaned_data
-        done = forms_support.run(
-            form,
-            lambda: services.record_completion(
-                request.user,
-                schemas.CompletionCreate(
-                    staff_id=cd["staff"], program_id=program.pk, completed_on=cd["completed_on"], note=cd["note"]
-                ),
+    return forms_support.inline_action(
+        request,
+        form,
+        lambda d: services.record_completion(
+            request.user,
+            schemas.CompletionCreate(
+                staff_id=d["staff"], program_id=program.pk, completed_on=d["completed_on"], note=d["note"]
             ),
-        )
-        if done is not None:
-            messages.success(request, _("Completion recorded."))
-    forms_support.flash_errors(request, form)
-    return redirect("training:program_detail", program.pk)
+        ),
+        success=_("Completion recorded."),
+        back_to=reverse("training:program_detail", args=[program.pk]),
+    )
 
 
 # --- sessions -------------------------------------------------------------------------
@@ -402,38 +392,28 @@ def session_detail(request: HttpRequest, session_id: int) -> HttpResponse:
 @require_POST
 def session_enrol(request: HttpRequest, session_id: int) -> HttpResponse:
     session = _session(request, session_id)
-    form = forms.EnrolForm(request.POST, staff_choices=[(s.pk, str(s)) for s in queries.visible_staff(request.user)])
-    if form.is_valid():
-        done = forms_support.run(
-            form,
-            lambda: services.enrol(
-                request.user, session.pk, schemas.EnrollmentCreate(staff_id=form.cleaned_data["staff"])
-            ),
-        )
-        if done is not None:
-            messages.success(request, _("%(name)s enrolled.") % {"name": done.staff})
-    forms_support.flash_errors(request, form)
-    return redirect("training:session_detail", session.pk)
+    return forms_support.inline_action(
+        request,
+        forms.EnrolForm(request.POST, staff_choices=[(s.pk, str(s)) for s in queries.visible_staff(request.user)]),
+        lambda d: services.enrol(request.user, session.pk, schemas.EnrollmentCreate(staff_id=d["staff"])),
+        success=lambda e: _("%(name)s enrolled.") % {"name": e.staff},
+        back_to=reverse("training:session_detail", args=[session.pk]),
+    )
 
 
 @login_required
 @require_POST
 def session_cancel(request: HttpRequest, session_id: int) -> HttpResponse:
     session = _session(request, session_id)
-    form = forms.CancelForm(request.POST)
-    if form.is_valid():
-        done = forms_support.run(
-            form,
-            lambda: services.cancel_session(
-                request.user,
-                session.pk,
-                schemas.SessionCancel(version=form.cleaned_data["version"], reason=form.cleaned_data["reason"]),
-            ),
-        )
-        if done is not None:
-            messages.success(request, _("Session cancelled; the people enrolled are told."))
-    forms_support.flash_errors(request, form)
-    return redirect("training:session_detail", session.pk)
+    return forms_support.inline_action(
+        request,
+        forms.CancelForm(request.POST),
+        lambda d: services.cancel_session(
+            request.user, session.pk, schemas.SessionCancel(version=d["version"], reason=d["reason"])
+        ),
+        success=_("Session cancelled; the people enrolled are told."),
+        back_to=reverse("training:session_detail", args=[session.pk]),
+    )
 
 
 @login_required
@@ -458,18 +438,15 @@ def enrollment_attendance(request: HttpRequest, enrollment_id: int) -> HttpRespo
 @require_POST
 def enrollment_complete(request: HttpRequest, enrollment_id: int) -> HttpResponse:
     enrollment = _enrollment(request, enrollment_id)
-    form = forms.CompleteForm(request.POST)
-    if form.is_valid():
-        done = forms_support.run(
-            form,
-            lambda: services.complete_enrollment(
-                request.user, enrollment.pk, schemas.EnrollmentComplete(completed_on=form.cleaned_data["completed_on"])
-            ),
-        )
-        if done is not None:
-            messages.success(request, _("Completion recorded for %(name)s.") % {"name": enrollment.staff})
-    forms_support.flash_errors(request, form)
-    return redirect("training:session_detail", enrollment.session_id)
+    return forms_support.inline_action(
+        request,
+        forms.CompleteForm(request.POST),
+        lambda d: services.complete_enrollment(
+            request.user, enrollment.pk, schemas.EnrollmentComplete(completed_on=d["completed_on"])
+        ),
+        success=lambda _done: _("Completion recorded for %(name)s.") % {"name": enrollment.staff},
+        back_to=reverse("training:session_detail", args=[enrollment.session_id]),
+    )
 
 
 @login_required

@@ -7,6 +7,7 @@ from caredesk.scheduling.solver.model import (
     Contract,
     Demand,
     Pin,
+    Progress,
     Replan,
     SkillGrant,
     SolveParams,
@@ -82,7 +83,7 @@ def test_replan_keeps_unchanged_assignments() -> None:
 
 
 def test_progress_callback_reports_incumbents() -> None:
-    seen = []
+    seen: list[Progress] = []
     p = problem(7, [staff(n, max_consecutive_days=3) for n in "ABC"], demand_each_day(7, "D", 2))
     res = solve(p, SolveParams(time_limit=5, progress=seen.append))
     assert res.status is Status.OPTIMAL

@@ -37,7 +37,7 @@ SECTION_COVER
 {COVER}
 """
 
-_ = None
+_: str | None = None
 BASE = {
     "A": [_, "D", "D", _, _, "N", "N"],
     "B": ["D", _, _, "D", "D", _, _],
