@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -125,18 +126,13 @@ def cycle_detail(request: HttpRequest, cycle_id: int) -> HttpResponse:
 @require_POST
 def cycle_close(request: HttpRequest, cycle_id: int) -> HttpResponse:
     cycle = scoping.get_scoped(EvaluationCycle.objects.all(), request.user, "performance.view", pk=cycle_id)
-    form = forms.VersionForm(request.POST)
-    if form.is_valid():
-        done = forms_support.run(
-            form,
-            lambda: services.close_cycle(
-                request.user, cycle.pk, schemas.CycleClose(version=form.cleaned_data["version"])
-            ),
-        )
-        if done is not None:
-            messages.success(request, _("Cycle closed."))
-    forms_support.flash_errors(request, form)
-    return redirect("performance:cycle_detail", cycle.pk)
+    return forms_support.inline_action(
+        request,
+        forms.VersionForm(request.POST),
+        lambda d: services.close_cycle(request.user, cycle.pk, schemas.CycleClose(version=d["version"])),
+        success=_("Cycle closed."),
+        back_to=reverse("performance:cycle_detail", args=[cycle.pk]),
+    )
 
 
 @login_required
@@ -214,20 +210,15 @@ def template_detail(request: HttpRequest, template_id: int) -> HttpResponse:
 @require_POST
 def template_set_active(request: HttpRequest, template_id: int) -> HttpResponse:
     template = scoping.get_scoped(EvaluationTemplate.objects.all(), request.user, "performance.view", pk=template_id)
-    form = forms.ActiveForm(request.POST)
-    if form.is_valid():
-        result = forms_support.run(
-            form,
-            lambda: services.update_template(
-                request.user,
-                template.pk,
-                schemas.TemplateUpdate(version=form.cleaned_data["version"], is_active=form.cleaned_data["is_active"]),
-            ),
-        )
-        if result is not None:
-            messages.success(request, _("Template activated.") if result.is_active else _("Template deactivated."))
-    forms_support.flash_errors(request, form)
-    return redirect("performance:template_detail", template.pk)
+    return forms_support.inline_action(
+        request,
+        forms.ActiveForm(request.POST),
+        lambda d: services.update_template(
+            request.user, template.pk, schemas.TemplateUpdate(version=d["version"], is_active=d["is_active"])
+        ),
+        success=lambda t: _("Template activated.") if t.is_active else _("Template deactivated."),
+        back_to=reverse("performance:template_detail", args=[template.pk]),
+    )
 
 
 def _review_form_initial(review: Any) -> dict[str, Any]:
@@ -364,20 +355,15 @@ def review_transition(request: HttpRequest, review_id: int) -> HttpResponse:
 @require_POST
 def review_assign(request: HttpRequest, review_id: int) -> HttpResponse:
     review = queries.get_review(request.user, review_id)
-    form = forms.AssignForm(request.POST, reviewer_choices=_reviewer_choices(review))
-    if form.is_valid():
-        done = forms_support.run(
-            form,
-            lambda: services.assign_reviewer(
-                request.user,
-                review.pk,
-                schemas.ReviewerAssign(version=form.cleaned_data["version"], reviewer_id=form.cleaned_data["reviewer"]),
-            ),
-        )
-        if done is not None:
-            messages.success(request, _("Reviewer assigned."))
-    forms_support.flash_errors(request, form)
-    return redirect("performance:review_detail", review.pk)
+    return forms_support.inline_action(
+        request,
+        forms.AssignForm(request.POST, reviewer_choices=_reviewer_choices(review)),
+        lambda d: services.assign_reviewer(
+            request.user, review.pk, schemas.ReviewerAssign(version=d["version"], reviewer_id=d["reviewer"])
+        ),
+        success=_("Reviewer assigned."),
+        back_to=reverse("performance:review_detail", args=[review.pk]),
+    )
 
 
 @login_required

@@ -14,6 +14,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -411,15 +412,13 @@ def credential_revoke(request: HttpRequest, credential_id: int) -> HttpResponse:
     scoping.require(
         request.user, "workforce.manage_credentials", site_id=cred.staff.site_id, unit_id=cred.staff.home_unit_id
     )
-    form = forms.RevokeForm(request.POST)
-    if form.is_valid():
-        done = forms_support.run(
-            form, lambda: services.revoke_credential(request.user, cred.pk, reason=form.cleaned_data["reason"])
-        )
-        if done is not None:
-            messages.success(request, _("%(credential)s revoked.") % {"credential": cred.type.name})
-    forms_support.flash_errors(request, form)
-    return redirect("workforce:staff_detail", cred.staff_id)
+    return forms_support.inline_action(
+        request,
+        forms.RevokeForm(request.POST),
+        lambda d: services.revoke_credential(request.user, cred.pk, reason=d["reason"]),
+        success=lambda _done: _("%(credential)s revoked.") % {"credential": cred.type.name},
+        back_to=reverse("workforce:staff_detail", args=[cred.staff_id]),
+    )
 
 
 @login_required
