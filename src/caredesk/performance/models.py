@@ -16,6 +16,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from caredesk.core.models import TimeStampedModel
 
@@ -92,7 +93,7 @@ class CycleKind(models.TextChoices):
 
 
 class CycleStatus(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("status", "Open")
     CLOSED = "closed", _("Closed")
 
 
