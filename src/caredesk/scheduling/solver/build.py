@@ -19,7 +19,6 @@ no free cell are left out, so a small region gives a small model even on a
 from __future__ import annotations
 
 import dataclasses
-import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -33,9 +32,6 @@ Lit = cp_model.IntVar
 #: a cell value seen by a rule: a literal, a 0/1 constant, or None (open)
 Cell = Lit | int | None
 
-#: weight of leaving the pro-rata track in the rolling construction
-PRORATE_MINUTE_WEIGHT = 1
-PRORATE_COUNT_WEIGHT = 200
 #: weight of a missing person under a hard minimum while constructing
 ELASTIC_WEIGHT = 100_000
 
@@ -113,7 +109,6 @@ class _Builder:
         ix: Indexed,
         grid: Grid | None,
         free: list[list[bool]] | None,
-        known_until: int | None,
         guard: Guard | None,
         relaxed_cells: bool,
         model: cp_model.CpModel | None = None,
@@ -123,7 +118,6 @@ class _Builder:
         self.ix = ix
         self.grid = grid
         self.free = free
-        self.known_until = ix.H if known_until is None else known_until
         self.guard = guard
         self.m = model if model is not None else cp_model.CpModel()
         self.elastic = elastic
@@ -145,7 +139,7 @@ class _Builder:
 
     # ----- cell access -------------------------------------------------
     def is_free(self, e: int, d: int) -> bool:
-        if d < 0 or d >= self.known_until:
+        if d < 0 or d >= self.ix.H:
             return False
         return self.free is None or self.free[e][d]
 
@@ -158,8 +152,6 @@ class _Builder:
             return None if self.ix.boundary is Boundary.OPEN else OFF
         if d >= self.ix.H:
             return None if self.ix.boundary is Boundary.OPEN else OFF
-        if d >= self.known_until:
-            return None
         assert self.grid is not None
         return self.grid[e][d]
 
@@ -207,7 +199,7 @@ class _Builder:
         ix, m = self.ix, self.m
         for e in range(ix.E):
             days = []
-            for d in range(self.known_until):
+            for d in range(ix.H):
                 if not self.is_free(e, d):
                     continue
                 days.append(d)
@@ -289,13 +281,11 @@ class _Builder:
 
     def counting(self, e: int) -> None:
         ix, m, H = self.ix, self.m, self.ix.H
-        n_open = max(0, H - self.known_until)
-        frac = (H - n_open) / H
         # minutes: constants from fixed cells, one pass over the row
         fixed_minutes = 0
         fixed_count = [0] * ix.S
         grid_row = self.grid[e] if self.grid is not None else None
-        for d in range(self.known_until):
+        for d in range(H):
             if self.is_free(e, d):
                 continue
             assert grid_row is not None
@@ -311,16 +301,7 @@ class _Builder:
         if mx is not None:
             self.enforce(m.add(expr <= mx), "max_minutes", e)
         if mn is not None:
-            self.enforce(m.add(expr >= mn - n_open * maxlen), "min_minutes", e)
-        if n_open:
-            tol = maxlen
-            neg = [(-c, v) for c, v in mterms]
-            if mx is not None:
-                hi = self.pos(f"prh{e}", H * maxlen, mterms, fixed_minutes - math.ceil(mx * frac) - tol)
-                self.term("prorate", PRORATE_MINUTE_WEIGHT, hi)
-            if mn is not None:
-                lo = self.pos(f"prl{e}", mn + 1, neg, math.floor(mn * frac) - tol - fixed_minutes)
-                self.term("prorate", PRORATE_MINUTE_WEIGHT, lo)
+            self.enforce(m.add(expr >= mn), "min_minutes", e)
         if ix.contracted[e] is not None and ix.overtime_weight[e]:
             ot = self.pos(f"ot{e}", H * maxlen, mterms, fixed_minutes - (ix.contracted[e] or 0))
             self.term("overtime", ix.overtime_weight[e], ot)
@@ -334,9 +315,6 @@ class _Builder:
             cnt = sum(vs) + fixed_count[s]
             if fixed_count[s] + len(vs) > lim:
                 self.enforce(m.add(cnt <= lim), "max_shifts", e)
-            if n_open:
-                over = self.pos(f"prs{e}_{s}", H, [(1, v) for v in vs], fixed_count[s] - math.ceil(lim * frac) - 1)
-                self.term("prorate", PRORATE_COUNT_WEIGHT, over)
 
     def _shifts_at(self, e: int, d: int) -> list[int]:
         if self.is_free(e, d):
@@ -369,15 +347,11 @@ class _Builder:
         mw = self.ix.max_weekends[e]
         if mw is None:
             return
-        vs, const, opened = self.lin((1, c) for c in wk)
+        vs, const, _ = self.lin((1, c) for c in wk)
         if not vs:
             return
         expr = sum(v for _, v in vs) + const
         self.enforce(self.m.add(expr <= mw), "max_weekends", e)
-        if opened:
-            known = sum(1 for c in wk if c is not None)
-            over = self.pos(f"prw{e}", len(wk), vs, const - math.ceil(mw * known / max(1, len(wk))) - 1)
-            self.term("prorate", PRORATE_COUNT_WEIGHT, over)
 
     def sequences(self, e: int, lo: int, hi: int) -> None:
         ix = self.ix
@@ -515,7 +489,7 @@ class _Builder:
                     cells = wk.get(e) or self.weekend_lits(e)
                     vs, const, _ = self.lin((1, c) for c in cells)
                 else:
-                    vs, const, _ = self.lin((1, self.xs(e, d, s)) for d in range(self.known_until) for s in f.shifts)
+                    vs, const, _ = self.lin((1, self.xs(e, d, s)) for d in range(self.ix.H) for s in f.shifts)
                 loads.append(sum(v for _, v in vs) + const)
                 parts.append(vs)
                 consts.append(const)
@@ -573,7 +547,6 @@ def build_model(
     ix: Indexed,
     grid: Grid | None = None,
     free: list[list[bool]] | None = None,
-    known_until: int | None = None,
     guard: Guard | None = None,
     relaxed_cells: bool = False,
     model: cp_model.CpModel | None = None,
@@ -581,12 +554,11 @@ def build_model(
     hard_only: bool = False,
 ) -> Built:
     """Build the CP-SAT model of ``ix`` over the FREE cells of ``free``
-    (``None`` = all), other cells fixed to ``grid``; days ``>= known_until``
-    are OPEN.  ``guard(kind, staff_or_demand)`` may return an enforcement
+    (``None`` = all), other cells fixed to ``grid``.  ``guard(kind, staff_or_demand)`` may return an enforcement
     literal per rule group (used to explain infeasibility); pass ``model`` to
     build into an existing model (whose guard literals already exist).
     ``elastic`` turns hard minimum cover into a heavy soft term; ``hard_only``
     leaves out every soft term and the cover rules (per-person construction)."""
-    if free is not None or known_until is not None:
+    if free is not None:
         assert grid is not None, "a partial region needs the grid of fixed cells"
-    return _Builder(ix, grid, free, known_until, guard, relaxed_cells, model, elastic, hard_only).build()
+    return _Builder(ix, grid, free, guard, relaxed_cells, model, elastic, hard_only).build()
