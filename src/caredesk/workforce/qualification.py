@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from caredesk.org.models import Unit
@@ -48,14 +48,20 @@ def _local_dates(unit: Unit, start: datetime, end: datetime) -> tuple[date, date
     return start.astimezone(zone).date(), last_moment.astimezone(zone).date()
 
 
+def _requirements(unit: Unit, task: str | None) -> QuerySet[CredentialRequirement]:
+    """Active requirements of this unit and task (every discipline)."""
+    return (
+        CredentialRequirement.objects.filter(is_active=True)
+        .select_related("credential_type")
+        .filter(Q(unit_kind="") | Q(unit_kind=unit.kind))
+        .filter(Q(site__isnull=True) | Q(site_id=unit.site_id))
+        .filter(Q(task="") | Q(task=task or ""))
+    )
+
+
 def requirements_for(staff: StaffMember, unit: Unit, task: str | None) -> list[CredentialRequirement]:
     """Active requirements whose every filled criterion matches this work."""
-    qs = CredentialRequirement.objects.filter(is_active=True).select_related("credential_type")
-    qs = qs.filter(Q(discipline="") | Q(discipline=staff.discipline))
-    qs = qs.filter(Q(unit_kind="") | Q(unit_kind=unit.kind))
-    qs = qs.filter(Q(site__isnull=True) | Q(site_id=unit.site_id))
-    qs = qs.filter(Q(task="") | Q(task=task or ""))
-    return list(qs)
+    return list(_requirements(unit, task).filter(Q(discipline="") | Q(discipline=staff.discipline)))
 
 
 def _check(
@@ -129,11 +135,7 @@ def may_work_many(
     """The same answer for many people at once (a roster asks thousands of times)."""
     people = list(staff)
     facts = _facts(p.pk for p in people)
-    reqs_all = CredentialRequirement.objects.filter(is_active=True).select_related("credential_type")
-    reqs_all = reqs_all.filter(Q(unit_kind="") | Q(unit_kind=unit.kind)).filter(
-        Q(site__isnull=True) | Q(site_id=unit.site_id)
-    )
-    reqs = list(reqs_all.filter(Q(task="") | Q(task=task or "")))
+    reqs = list(_requirements(unit, task))  # each person's discipline is matched in _check
     return {p.pk: _check(p, unit, start, end, task, facts, reqs) for p in people}
 
 
