@@ -29,11 +29,16 @@ install_error_handlers(api)
 api.add_decorator(transaction.atomic, mode="operation")
 
 from caredesk.accounts.api import router as accounts_router  # noqa: E402
+from caredesk.assignment.api import router as assignment_router  # noqa: E402
+from caredesk.census.api import router as census_router  # noqa: E402
 from caredesk.core.audit_api import router as audit_router  # noqa: E402
 from caredesk.core.notifications_api import router as notifications_router  # noqa: E402
+from caredesk.escalation.api import router as escalation_router  # noqa: E402
+from caredesk.medications.api import router as medications_router  # noqa: E402
 from caredesk.org.api import router as org_router  # noqa: E402
 from caredesk.performance.api import router as performance_router  # noqa: E402
 from caredesk.recruiting.api import router as recruiting_router  # noqa: E402
+from caredesk.therapy.api import router as therapy_router  # noqa: E402
 from caredesk.training.api import router as training_router  # noqa: E402
 from caredesk.workforce.api import router as workforce_router  # noqa: E402
 
@@ -45,3 +50,8 @@ api.add_router("/", workforce_router)
 api.add_router("/recruiting", recruiting_router)
 api.add_router("/training", training_router)
 api.add_router("/performance", performance_router)
+api.add_router("/census", census_router)
+api.add_router("/assignment", assignment_router)
+api.add_router("/medications", medications_router)
+api.add_router("/therapy", therapy_router)
+api.add_router("/escalation", escalation_router)

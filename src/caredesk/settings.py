@@ -48,6 +48,11 @@ INSTALLED_APPS = [
     "caredesk.recruiting",
     "caredesk.training",
     "caredesk.performance",
+    "caredesk.census",
+    "caredesk.assignment",
+    "caredesk.medications",
+    "caredesk.therapy",
+    "caredesk.escalation",
     "caredesk.web",
 ]
 

@@ -99,6 +99,22 @@ class Unit(TimeStampedModel):
     floor = models.CharField(_("floor / wing"), max_length=40, blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    # Nurse-to-patient ratio: the rule pack the unit follows, and the site's own
+    # stricter cap on top of it (never looser: see RatioPack and the services).
+    ratio_pack = models.ForeignKey(
+        "org.RatioPack",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="units",
+        verbose_name=_("ratio rule pack"),
+    )
+    max_patients_per_nurse = models.PositiveSmallIntegerField(
+        _("own maximum patients per nurse"),
+        null=True,
+        blank=True,
+        help_text=_("The site's own stricter cap; empty to follow the rule pack."),
+    )
 
     scope_site_path = "site"
     scope_unit_path = "pk"
@@ -173,3 +189,88 @@ class Bed(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.room.name}-{self.label}"
+
+
+class RatioPack(TimeStampedModel):
+    """A jurisdiction's nurse-to-patient ratios (RULES.md §2) as versioned data
+    with its citation: California 22 CCR §70217, Oregon ORS 441.765, the French
+    ICU decree... A site may also keep its own stricter pack (`site` set)."""
+
+    code = models.SlugField(_("code"), max_length=40)
+    name = models.CharField(_("name"), max_length=160)
+    jurisdiction = models.CharField(_("jurisdiction"), max_length=40, help_text=_("e.g. US-CA, US-OR, FR."))
+    citation = models.CharField(_("citation"), max_length=300)
+    source_text = models.TextField(_("source text"), blank=True)
+    effective_from = models.DateField(_("effective from"))
+    site = models.ForeignKey(
+        Site,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="ratio_packs",
+        verbose_name=_("site"),
+        help_text=_("Empty for a shared jurisdiction pack."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    # Shared packs are readable by everyone who may see a site, a site's own pack
+    # by those who see that site (assignment.queries.ratio_packs does the filter).
+    scope_site_path = None
+
+    class Meta:
+        ordering = ["jurisdiction", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("code"),
+                name="org_ratiopack_code_unique_ci",
+                violation_error_code="field:code",
+                violation_error_message=_("A ratio rule pack with this code already exists."),
+            )
+        ]
+        verbose_name = _("ratio rule pack")
+        verbose_name_plural = _("ratio rule packs")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RatioShift(models.TextChoices):
+    ANY = "any", _("At all times")
+    DAY = "day", _("Day")
+    NIGHT = "night", _("Night")
+
+
+class RatioRule(models.Model):
+    """`nurses` licensed nurses for every `patients` patients on a unit type,
+    e.g. 1 per 2 in a Californian ICU, 2 per 5 in a French réanimation."""
+
+    pack = models.ForeignKey(RatioPack, on_delete=models.CASCADE, related_name="rules", verbose_name=_("pack"))
+    unit_kind = models.CharField(_("unit type"), max_length=24, choices=UnitKind.choices)
+    shift = models.CharField(_("applies"), max_length=8, choices=RatioShift.choices, default=RatioShift.ANY)
+    nurses = models.PositiveSmallIntegerField(_("nurses"), default=1)
+    patients = models.PositiveSmallIntegerField(_("patients"))
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    scope_site_path = None  # read through its pack
+
+    class Meta:
+        ordering = ["pack", "unit_kind", "shift"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["pack", "unit_kind", "shift"],
+                name="org_ratiorule_unique_per_pack",
+                violation_error_code="field:unit_kind",
+                violation_error_message=_("This pack already has a ratio for this unit type and shift."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(nurses__gte=1) & models.Q(patients__gte=1),
+                name="org_ratiorule_positive",
+                violation_error_code="field:patients",
+                violation_error_message=_("A ratio needs at least one nurse and one patient."),
+            ),
+        ]
+        verbose_name = _("nurse-to-patient ratio")
+        verbose_name_plural = _("nurse-to-patient ratios")
+
+    def __str__(self) -> str:
+        return f"{self.get_unit_kind_display()} {self.nurses}:{self.patients}"

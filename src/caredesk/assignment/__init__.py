@@ -1,0 +1,1 @@
+"""Care shifts, the staff on them, and the nurse-patient assignment of each shift."""

@@ -1,0 +1,5 @@
+"""Patient assignment over the JSON API."""
+
+from ninja import Router
+
+router = Router(tags=["assignment"])

@@ -1,0 +1,1 @@
+"""Patients, stays, transfers, acuity each shift, special-attention flags and family contacts."""

@@ -1,0 +1,5 @@
+"""Census over the JSON API."""
+
+from ninja import Router
+
+router = Router(tags=["census"])

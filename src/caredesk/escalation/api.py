@@ -1,0 +1,5 @@
+"""Escalation over the JSON API."""
+
+from ninja import Router
+
+router = Router(tags=["escalation"])

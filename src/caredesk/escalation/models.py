@@ -1,0 +1,1 @@
+"""Care alerts raised once, escalated through the live assignment, acknowledged; incident drafts."""

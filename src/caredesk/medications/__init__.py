@@ -1,0 +1,1 @@
+"""Medication orders, the doses they schedule, their timing windows and administrations."""

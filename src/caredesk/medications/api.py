@@ -1,0 +1,5 @@
+"""Medications over the JSON API."""
+
+from ninja import Router
+
+router = Router(tags=["medications"])

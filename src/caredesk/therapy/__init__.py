@@ -1,0 +1,1 @@
+"""Therapy plans, sessions, and minutes delivered against prescribed."""

@@ -1,0 +1,5 @@
+"""Therapy over the JSON API."""
+
+from ninja import Router
+
+router = Router(tags=["therapy"])
