@@ -49,9 +49,12 @@ class Patient(TimeStampedModel):
     interpreter_needed = models.BooleanField(_("interpreter needed"), default=False)
     allergies = models.TextField(_("allergies"), blank=True)
     no_known_allergies = models.BooleanField(_("no known allergies"), default=False)
-    code_status = models.CharField(_("code status"), max_length=10, choices=CodeStatus.choices, default=CodeStatus.UNKNOWN)
+    code_status = models.CharField(
+        _("code status"), max_length=10, choices=CodeStatus.choices, default=CodeStatus.UNKNOWN
+    )
     insurance_payer = models.CharField(_("insurance payer"), max_length=120, blank=True)
 
+    contains_patient_information = True  # every view is audited (core.audit.log_patient_view)
     # A unit-level grant reaches the patients who have (had) a stay on that unit.
     scope_site_path = "site"
     scope_unit_path = "stays__unit"
@@ -102,6 +105,7 @@ class Stay(TimeStampedModel):
     attending = models.CharField(_("attending physician"), max_length=120, blank=True)
     discharge_disposition = models.CharField(_("discharged to"), max_length=120, blank=True)
 
+    contains_patient_information = True  # every view is audited (core.audit.log_patient_view)
     scope_site_path = "unit__site"
     scope_unit_path = "unit"
 
@@ -174,6 +178,9 @@ class StayMovement(models.Model):
         verbose_name = _("movement")
         verbose_name_plural = _("movements")
 
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.at:%Y-%m-%d %H:%M}"
+
 
 class AcuityScale(TimeStampedModel):
     """A patient classification (RULES.md §2.1: §70053.2 asks for one): either
@@ -241,6 +248,9 @@ class AcuityScore(models.Model):
         indexes = [models.Index(fields=["stay", "-scored_at"], name="census_acuity_latest_idx")]
         verbose_name = _("acuity score")
         verbose_name_plural = _("acuity scores")
+
+    def __str__(self) -> str:
+        return f"{self.shift_date} {self.shift_label}: {self.level} ({self.points})"
 
 
 class FlagKind(models.TextChoices):
