@@ -19,7 +19,9 @@ from caredesk.core.models import TimeStampedModel
 class ShiftPattern(TimeStampedModel):
     """The care shifts a unit runs each day (e.g. Day 07:00 for 12 h, Night 19:00 for 12 h)."""
 
-    unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="shift_patterns", verbose_name=_("unit"))
+    unit = models.ForeignKey(
+        "org.Unit", on_delete=models.PROTECT, related_name="shift_patterns", verbose_name=_("unit")
+    )
     code = models.SlugField(_("code"), max_length=20)
     name = models.CharField(_("name"), max_length=60)
     start_time = models.TimeField(_("starts (local time)"))
@@ -145,7 +147,9 @@ class PatientAssignment(TimeStampedModel):
     """Which nurse has the patient of `stay` on `shift`. One per stay and shift."""
 
     shift = models.ForeignKey(CareShift, on_delete=models.CASCADE, related_name="assignments", verbose_name=_("shift"))
-    stay = models.ForeignKey("census.Stay", on_delete=models.PROTECT, related_name="assignments", verbose_name=_("stay"))
+    stay = models.ForeignKey(
+        "census.Stay", on_delete=models.PROTECT, related_name="assignments", verbose_name=_("stay")
+    )
     staff = models.ForeignKey(
         "workforce.StaffMember", on_delete=models.PROTECT, related_name="patient_assignments", verbose_name=_("nurse")
     )
@@ -156,7 +160,12 @@ class PatientAssignment(TimeStampedModel):
     override_reason = models.CharField(_("reason for the override"), max_length=300, blank=True)
     assigned_at = models.DateTimeField(_("assigned"))
     assigned_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("assigned by")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("assigned by"),
     )
 
     scope_site_path = "shift__unit__site"
