@@ -181,8 +181,21 @@ def example(schema: dict[str, Any], name: str, t: dict[str, Any], salt: str = ""
     return "walk" + salt + name.replace("_", "")[:8]
 
 
+def for_path(path: str, t: dict[str, Any]) -> dict[str, Any]:
+    """Targets as seen by one route: a key "<path prefix>:<name>" gives `name`
+    a value for the routes under that prefix only (two apps may use the same
+    field name for different things, e.g. a wristband to register and to scan)."""
+    scoped = {}
+    for key, value in t.items():
+        prefix, sep, name = key.rpartition(":")
+        if sep and prefix.startswith("/") and path.startswith(prefix):
+            scoped[name] = value
+    return {**{k: v for k, v in t.items() if not k.startswith("/")}, **scoped}
+
+
 def request_for(method: str, path: str, t: dict[str, Any], salt: str = "") -> tuple[str, Any]:
     op = SPEC["paths"][path][method.lower()]
+    t = for_path(path, t)
     url = re.sub(r"\{(\w+)\}", lambda m: str(t[m.group(1)]), path)
     query = {p["name"]: t[p["name"]] for p in op.get("parameters", []) if p["in"] == "query" and p["name"] in t}
     if query:

@@ -234,7 +234,7 @@ class OverdueFilter(Schema):
 
 @router.get(
     "/overdue",
-    response=list[schemas.OverdueRead],
+    response=list[schemas.EvaluationOverdueRead],
     summary="Overdue reviews per reviewer: due date passed (site time) and not submitted",
 )
 @paginate(Page)

@@ -197,7 +197,7 @@ class ReviewRead(ReviewSummary):
     closed_at: datetime | None
 
 
-class OverdueRead(Schema):
+class EvaluationOverdueRead(Schema):
     reviewer_id: int | None
     reviewer_name: str
     site_id: int

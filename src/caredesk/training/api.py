@@ -423,7 +423,9 @@ def compliance_cells(request: HttpRequest, filters: Query[ComplianceFilter]):  #
     return out
 
 
-@router.get("/compliance/overdue", response=list[schemas.OverdueRead], summary="Who is overdue or never trained")
+@router.get(
+    "/compliance/overdue", response=list[schemas.TrainingOverdueRead], summary="Who is overdue or never trained"
+)
 def compliance_overdue(request: HttpRequest, filters: Query[ComplianceFilter]):  # type: ignore[no-untyped-def]
     m = queries.matrix(
         request.user,

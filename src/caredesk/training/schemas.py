@@ -240,7 +240,7 @@ class ComplianceCellRead(Schema):
     percent_current: float | None
 
 
-class OverdueRead(Schema):
+class TrainingOverdueRead(Schema):
     staff_id: int
     name: str
     unit_id: int | None

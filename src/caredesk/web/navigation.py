@@ -44,6 +44,7 @@ def all_items() -> tuple[NavItem, ...]:
 
 # Labels of the groups (kept here so every app uses the same words).
 GROUPS: dict[str, Promise] = {
+    "care": _("Patient care"),
     "organisation": _("Organisation"),
     "workforce": _("Workforce"),
 }
