@@ -1,8 +1,10 @@
 """`make bench`: run every benchmark suite and write its JSON results under
 bench/results/ (one file per suite and date, to compare over time).
 
-Suites so far: rostering (the public Curtois & Qu instances). Later suites
-(assignment, medication board, scheduling pages) add themselves to SUITES.
+Suites: rostering (the public Curtois & Qu instances), assignment (the
+nurse-patient optimiser on generated units) and medications (the pass board
+and the late-dose query at a 500-bed scale with a year of history, on SQLite,
+and on PostgreSQL too when BENCH_DATABASE_URL or DATABASE_URL names a server).
 """
 
 from __future__ import annotations
@@ -17,7 +19,25 @@ SECONDS = os.environ.get("SECONDS_PER_INSTANCE", os.environ.get("BENCH_SECONDS",
 
 SUITES: list[tuple[str, list[str]]] = [
     ("rostering", [sys.executable, str(ROOT / "bench" / "rostering" / "run_all.py"), "--seconds", SECONDS]),
+    ("assignment", [sys.executable, str(ROOT / "bench" / "assignment" / "run.py")]),
 ]
+_POSTGRES = os.environ.get("BENCH_DATABASE_URL") or os.environ.get("DATABASE_URL", "")
+SUITES.append(
+    (
+        "medications (SQLite)",
+        [
+            "env",
+            "-u",
+            "DATABASE_URL",
+            "-u",
+            "BENCH_DATABASE_URL",
+            sys.executable,
+            str(ROOT / "bench" / "medications" / "run.py"),
+        ],
+    )
+)
+if _POSTGRES.startswith("postgres"):
+    SUITES.append(("medications (PostgreSQL)", [sys.executable, str(ROOT / "bench" / "medications" / "run.py")]))
 
 
 def main() -> int:

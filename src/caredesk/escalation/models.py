@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from caredesk.core.models import TimeStampedModel
 
@@ -92,7 +93,7 @@ class AlertLevel(models.IntegerChoices):
 
 class AlertStatus(models.TextChoices):
     OPEN = "open", _("Open")
-    ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+    ACKNOWLEDGED = "acknowledged", pgettext_lazy("alert", "Acknowledged")
     RESOLVED = "resolved", _("Resolved")
 
 
