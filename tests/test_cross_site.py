@@ -269,6 +269,7 @@ PAGES = [
 
 
 def page_url(route: str, t: dict[str, Any]) -> str:
+    t = for_path("/" + route, t)
     return "/" + re.sub(r"<int:(\w+)>", lambda m: str(t[m.group(1)]), route)
 
 

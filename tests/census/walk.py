@@ -29,7 +29,9 @@ def targets(world: Any) -> dict[str, Any]:
     scale = make_checklist_scale(site=world.site_a, code="alpha-icu-walk", name="Alpha ICU checklist")
     return {
         "patient_id": waiting.pk,
-        "stay_id": stay.pk,
+        # Other apps' walks have a stay of their own: this one is for census's routes.
+        "/api/v1/census/:stay_id": stay.pk,
+        "/census/:stay_id": stay.pk,
         "flag_id": flag.pk,
         "contact_id": contact.pk,
         "scale_id": scale.pk,

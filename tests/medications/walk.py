@@ -42,7 +42,9 @@ def targets(world: Any) -> dict[str, Any]:
     # The same drug and dose, so the control call's body (below) fits both orders.
     prn = make_order(stay, frequency="prn", prn_min_interval_minutes=240, now=now)
     return {
-        "stay_id": stay.pk,
+        # Other apps' walks have a stay of their own: this one is for medications's routes.
+        "/api/v1/medications/:stay_id": stay.pk,
+        "/medications/:stay_id": stay.pk,
         "order_id": order.pk,
         "prn_order_id": prn.pk,
         "dose_id": dose.pk,

@@ -19,7 +19,9 @@ def targets(world: Any) -> dict[str, Any]:
     return {
         "stay_id": stay.pk,
         "plan_id": plan.pk,
-        "session_id": past.pk,
+        # Training's walk has a session_id of its own: these are therapy's only.
+        "/api/v1/therapy/:session_id": past.pk,
+        "/therapy/:session_id": past.pk,
         # Valid values for bodies the walk cannot invent.
         "starts_on": (now - timedelta(days=1)).date().isoformat(),
         "minutes_per_week": 900,

@@ -198,6 +198,9 @@ def patient_detail(request: HttpRequest, patient_id: int) -> HttpResponse:
             "can_admit": bool(unit) and _can(user, "census.admit", unit),  # type: ignore[arg-type]
             "can_score": bool(unit) and _can(user, "census.score_acuity", unit),  # type: ignore[arg-type]
             "can_flags": bool(unit) and _can(user, "census.manage_flags", unit),  # type: ignore[arg-type]
+            # The other records of the current stay, for those who may open them.
+            "can_medications": bool(unit) and _can(user, "medications.view", unit),  # type: ignore[arg-type]
+            "can_therapy": bool(unit) and _can(user, "therapy.view", unit),  # type: ignore[arg-type]
             "can_contacts": _may(user, "census.manage_contacts", patient),
             "flag_form": forms.FlagForm(),
         },
