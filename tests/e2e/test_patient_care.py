@@ -1,9 +1,10 @@
-"""End-to-end: the ICU coordinator's hour on the ward, in a real browser.
+"""End-to-end: a med-surg coordinator's hour on the ward, in a real browser.
 
 From the unit board to a patient, a new one-time order, the dose on the
 medication-pass board, a wrong wristband refused with its message, the right
 one recorded once; then the shift's assignment optimised and the alerts page.
 The server is a real `caredesk serve` with the scale-1 demo data (conftest.py).
+(`coord.icu` is not used here: the other browser test switches them to French.)
 """
 
 from __future__ import annotations
@@ -25,13 +26,13 @@ def open_care(page: Any, name: str) -> None:
 
 def test_coordinator_orders_and_records_a_dose_then_optimises_the_shift(page: Any, caredesk_server: str) -> None:
     base = caredesk_server
-    log_in(page, base, "coord.icu")
+    log_in(page, base, "coord.4west")
     expect(page).to_have_url(f"{base}/")
 
-    # Census → the ICU board → the patient in the first occupied bed.
+    # Census → the 4 West board → the patient in the first occupied bed.
     open_care(page, "Census")
     expect(page).to_have_url(f"{base}/census/")
-    page.get_by_role("link", name="Intensive Care").first.click()
+    page.get_by_role("link", name="4 West Med-Surg").first.click()
     board = page.locator("#board-table")
     expect(board).to_be_visible()
     board.locator("tbody td a[href*='/census/patients/']").first.click()
@@ -53,7 +54,7 @@ def test_coordinator_orders_and_records_a_dose_then_optimises_the_shift(page: An
     expect(page.locator(".alert-success", has_text="Order entered")).to_be_visible()
 
     # The unit's pass board shows the dose; record it from its card.
-    page.locator(".breadcrumb").get_by_role("link", name="Intensive Care").click()
+    page.locator(".breadcrumb").get_by_role("link", name="4 West Med-Surg").click()
     expect(page).to_have_url(re.compile(r"/medications/units/\d+/board/$"))
     card = page.locator(".dose-card", has_text="Ceftriaxone E2E")
     expect(card).to_have_count(1)
@@ -71,7 +72,7 @@ def test_coordinator_orders_and_records_a_dose_then_optimises_the_shift(page: An
     expect(page.locator(".alert-success", has_text=f"Ceftriaxone E2E recorded for {patient_name}")).to_be_visible()
     expect(page.locator("#group-recent .dose-card", has_text="Ceftriaxone E2E")).to_have_count(1)
 
-    # Assignment: the ICU's current shift, optimised at the press of a button.
+    # Assignment: the unit's current shift, optimised at the press of a button.
     open_care(page, "Assignment")
     expect(page).to_have_url(f"{base}/assignment/")
     page.locator("a.list-group-item.active").first.click()
