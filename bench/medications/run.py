@@ -254,6 +254,8 @@ def measure_all(client: Any, ctx: dict[str, Any], reps: int) -> dict[str, Any]:
         "board_partial_small_unit": measure(client, f"/medications/units/{small.pk}/board/partial/", reps),
         "late_doses_api_hospital_24h": measure(client, f"/api/v1/medications/late-doses?site_id={hospital.pk}", reps),
         "late_page_32_beds_today": measure(client, f"/medications/units/{unit.pk}/late/", reps),
+        "late_page_hospital_24h": measure(client, "/medications/late/", reps),
+        "late_page_hospital_7d": measure(client, "/medications/late/?hours=168", reps),
     }
 
 

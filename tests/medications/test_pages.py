@@ -8,7 +8,7 @@ import pytest
 import time_machine
 
 from caredesk.medications.models import Administration, MedicationOrder
-from tests.medications.helpers import dose_at, make_order
+from tests.medications.helpers import dose_at, make_order, make_stay
 
 pytestmark = pytest.mark.django_db
 
@@ -147,3 +147,34 @@ def test_pages_refuse_other_site(world, meds, client):
         assert client.get(url).status_code == 404
     other = make_order(meds.stay, now=meds.now)
     assert client.get(f"/medications/orders/{other.pk}/change/").status_code == 404
+
+
+def test_hospital_wide_late_page_lists_every_unit_and_filters_by_kind(
+    world, meds, client, django_assert_max_num_queries
+):
+    # Two hours after the 09:00 dose's window closed, nothing recorded: late on the ICU.
+    client.force_login(world.director_a)
+    with time_machine.travel(meds.now + timedelta(hours=2), tick=False):
+        page = client.get("/medications/late/")
+        text = page.content.decode()
+        assert page.status_code == 200
+        assert 'data-status="late"' in text and "Alpha-Patient" in text and world.icu_a.name in text
+        assert client.get("/medications/late/?kind=missed").content.decode().count('data-status="late"') == 0
+        assert 'data-status="late"' in client.get("/medications/late/?kind=late&hours=168").content.decode()
+        # Nonsense filters fall back to the defaults rather than failing.
+        assert client.get("/medications/late/?hours=5&kind=x&page=abc").status_code == 200
+        # More patients with late doses do not mean more queries.
+        with django_assert_max_num_queries(30) as few:
+            client.get("/medications/late/")
+        for n in range(5):
+            stay = make_stay(world.site_a, world.ms_a, family_name=f"More-{n}", admitted_at=meds.now.replace(day=1))
+            make_order(stay, times=["09:00", "21:00"], starts_at=meds.now.replace(day=9, hour=12), now=meds.now)
+        with django_assert_max_num_queries(len(few.captured_queries)):
+            assert client.get("/medications/late/").content.decode().count('data-status="late"') >= 6
+
+
+def test_hospital_wide_late_page_shows_another_site_nothing(world, meds, client):
+    client.force_login(world.director_b)
+    with time_machine.travel(meds.now + timedelta(hours=2), tick=False):
+        text = client.get("/medications/late/").content.decode()
+    assert "Alpha-Patient" not in text and 'data-status="late"' not in text

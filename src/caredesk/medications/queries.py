@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
+from django.utils.translation import pgettext_lazy
 
 from caredesk.census.models import Stay
 from caredesk.core import clock, errors, scoping
@@ -46,6 +47,22 @@ def facts(admins: list[Administration]) -> list[st.AdminFacts]:
     ]
 
 
+# What people read for each state (status.py stays free of Django).
+STATUS_LABELS = {
+    st.DoseStatus.UPCOMING: pgettext_lazy("dose status", "upcoming"),
+    st.DoseStatus.DUE_SOON: pgettext_lazy("dose status", "due soon"),
+    st.DoseStatus.DUE: pgettext_lazy("dose status", "due"),
+    st.DoseStatus.LATE: pgettext_lazy("dose status", "late"),
+    st.DoseStatus.MISSED: pgettext_lazy("dose status", "missed"),
+    st.DoseStatus.GIVEN_ON_TIME: pgettext_lazy("dose status", "given on time"),
+    st.DoseStatus.GIVEN_EARLY: pgettext_lazy("dose status", "given early"),
+    st.DoseStatus.GIVEN_LATE: pgettext_lazy("dose status", "given late"),
+    st.DoseStatus.HELD: pgettext_lazy("dose status", "held"),
+    st.DoseStatus.REFUSED: pgettext_lazy("dose status", "refused"),
+    st.DoseStatus.CANCELLED: pgettext_lazy("dose status", "cancelled"),
+}
+
+
 @dataclass
 class DoseView:
     """A dose with its status at `now` and what the board and the API show of it."""
@@ -67,6 +84,10 @@ class DoseView:
     @property
     def local_time(self) -> datetime:
         return clock.to_zone(self.dose.scheduled_at, self.zone)
+
+    @property
+    def status_label(self) -> str:
+        return str(STATUS_LABELS[self.status])
 
 
 def view_of(dose: ScheduledDose, admins: list[Administration], now: datetime, policy: st.Policy, zone: str) -> DoseView:
@@ -238,6 +259,26 @@ def exceptions_queryset(
     if site_id is not None:
         qs = qs.filter(stay__unit__site_id=site_id)
     return qs.order_by("-scheduled_at", "pk")
+
+
+def exceptions_by_unit(
+    user: Any, *, since: datetime, until: datetime, now: datetime, **filters: Any
+) -> list[dict[str, Any]]:
+    """How many late, missed and wrong-time doses each unit had: one grouped query."""
+    qs = exceptions_queryset(user, since=since, until=until, now=now, **filters).order_by()
+    rows = qs.values("stay__unit_id", "stay__unit__name", "stay__unit__site__name").annotate(doses=Count("pk"))
+    return sorted(
+        (
+            {
+                "unit_id": r["stay__unit_id"],
+                "unit": r["stay__unit__name"],
+                "site": r["stay__unit__site__name"],
+                "doses": r["doses"],
+            }
+            for r in rows
+        ),
+        key=lambda r: (-r["doses"], r["site"], r["unit"]),
+    )
 
 
 def late_doses(

@@ -8,6 +8,7 @@ urlpatterns = [
     path("units/<int:unit_id>/board/", views.unit_board, name="unit_board"),
     path("units/<int:unit_id>/board/partial/", views.unit_board_partial, name="unit_board_partial"),
     path("units/<int:unit_id>/late/", views.unit_late, name="unit_late"),
+    path("late/", views.late_all, name="late_all"),
     path("board/mine/", views.my_board, name="my_board"),
     path("board/mine/partial/", views.my_board_partial, name="my_board_partial"),
     path("doses/<int:dose_id>/record/", views.dose_record, name="dose_record"),

@@ -365,6 +365,55 @@ def order_stop(request: HttpRequest, order_id: int) -> HttpResponse:
 # --- late and missed, policy --------------------------------------------------------
 
 
+LATE_PERIODS = (24, 72, 168)  # hours the hospital-wide list can look back
+LATE_KINDS = ("late", "missed", "wrong_time")
+
+
+@login_required
+def late_all(request: HttpRequest) -> HttpResponse:
+    """Every late, missed and wrong-time dose of the sites in reach (or the site
+    in focus) over the last day, three days or week: the director's view."""
+    scoping.require_anywhere(request.user, "medications.view")
+    now = clock.now()
+    hours = int(request.GET["hours"]) if request.GET.get("hours") in {str(h) for h in LATE_PERIODS} else 24
+    kind = request.GET.get("kind") if request.GET.get("kind") in LATE_KINDS else None
+    focus = scope.current(request)
+    try:
+        page = max(int(request.GET.get("page", "1")), 1)
+    except ValueError:
+        page = 1
+    window: dict[str, Any] = {
+        "since": now - timedelta(hours=hours),
+        "until": now,
+        "now": now,
+        "site_id": focus.site_id,
+        "kind": kind,
+    }
+    per_unit = queries.exceptions_by_unit(request.user, **window)
+    total, views = queries.late_doses(request.user, **window, offset=(page - 1) * 100, limit=100)
+    audit.record(
+        actor=request.user,
+        action="view",
+        object_type="medications.late_doses",
+        site_id=focus.site_id,
+        after={"hours": hours, "kind": kind or "", "page": page, "doses": [v.dose.pk for v in views]},
+    )
+    return render(
+        request,
+        "medications/late_all.html",
+        {
+            "views": views,
+            "per_unit": per_unit,
+            "total": total,
+            "hours": hours,
+            "periods": LATE_PERIODS,
+            "kind": kind or "",
+            "page": page,
+            "has_next": page * 100 < total,
+        },
+    )
+
+
 @login_required
 def unit_late(request: HttpRequest, unit_id: int) -> HttpResponse:
     unit = queries.require_unit(request.user, unit_id)
