@@ -151,6 +151,10 @@ def _rotation(unit: Unit) -> list[StaffMember]:
     )
 
 
+# The demo nurse log-ins (accounts.seed) of the units that have one.
+DEMO_NURSES = ("nurse.icu", "nurse.4west")
+
+
 def _seed_unit(ctx: SeedContext, rng: random.Random, unit: Unit, now: datetime) -> None:
     zone = unit.site.time_zone
     today = clock.to_zone(now, zone).date()
@@ -167,6 +171,7 @@ def _seed_unit(ctx: SeedContext, rng: random.Random, unit: Unit, now: datetime) 
     if not people:
         return
     rng.shuffle(people)
+    demo = next((p for p in people if p.user.username in DEMO_NURSES), None)
     skills = {p.pk: services.skills_from_credentials(p, today) for p in people}
     cursor = 0
     charge_cursor = 0
@@ -189,6 +194,10 @@ def _seed_unit(ctx: SeedContext, rng: random.Random, unit: Unit, now: datetime) 
             if person in picked or (person.pk in last_on and tries <= len(people)):
                 continue
             picked.append(person)
+        # The demo's nurse log-in of the unit works the shift running now, so that
+        # "my patients" shows something when they first sign in.
+        if demo is not None and shift.starts_at <= now < shift.ends_at and demo not in picked:
+            picked[-1] = demo
         charge = picked[charge_cursor % len(picked)]
         charge_cursor += 1
         for person in picked:
