@@ -2,7 +2,8 @@
 bench/results/ (one file per suite and date, to compare over time).
 
 Suites: rostering (the public Curtois & Qu instances), assignment (the
-nurse-patient optimiser on generated units) and medications (the pass board
+nurse-patient optimiser on generated units), scheduling (a 6-week roster of a
+40-nurse unit from the demo data) and medications (the pass board
 and the late-dose query at a 500-bed scale with a year of history, on SQLite,
 and on PostgreSQL too when BENCH_DATABASE_URL or DATABASE_URL names a server).
 """
@@ -20,6 +21,7 @@ SECONDS = os.environ.get("SECONDS_PER_INSTANCE", os.environ.get("BENCH_SECONDS",
 SUITES: list[tuple[str, list[str]]] = [
     ("rostering", [sys.executable, str(ROOT / "bench" / "rostering" / "run_all.py"), "--seconds", SECONDS]),
     ("assignment", [sys.executable, str(ROOT / "bench" / "assignment" / "run.py")]),
+    ("scheduling", [sys.executable, str(ROOT / "bench" / "scheduling" / "run.py")]),
 ]
 _POSTGRES = os.environ.get("BENCH_DATABASE_URL") or os.environ.get("DATABASE_URL", "")
 SUITES.append(

@@ -38,6 +38,7 @@ from caredesk.medications.api import router as medications_router  # noqa: E402
 from caredesk.org.api import router as org_router  # noqa: E402
 from caredesk.performance.api import router as performance_router  # noqa: E402
 from caredesk.recruiting.api import router as recruiting_router  # noqa: E402
+from caredesk.scheduling.api import router as scheduling_router  # noqa: E402
 from caredesk.therapy.api import router as therapy_router  # noqa: E402
 from caredesk.training.api import router as training_router  # noqa: E402
 from caredesk.workforce.api import router as workforce_router  # noqa: E402
@@ -55,3 +56,4 @@ api.add_router("/assignment", assignment_router)
 api.add_router("/medications", medications_router)
 api.add_router("/therapy", therapy_router)
 api.add_router("/escalation", escalation_router)
+api.add_router("/scheduling", scheduling_router)

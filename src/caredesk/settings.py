@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "caredesk.medications",
     "caredesk.therapy",
     "caredesk.escalation",
+    "caredesk.scheduling",
     "caredesk.web",
 ]
 

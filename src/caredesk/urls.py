@@ -17,6 +17,7 @@ urlpatterns = [
     path("medications/", include("caredesk.medications.urls")),
     path("therapy/", include("caredesk.therapy.urls")),
     path("escalation/", include("caredesk.escalation.urls")),
+    path("scheduling/", include("caredesk.scheduling.urls")),
     path("", include("caredesk.core.urls")),
     path("api/v1/", api.urls),
     path("healthz", web_views.healthz, name="healthz"),

@@ -53,6 +53,8 @@ class Server:
     base_url: str
     process: subprocess.Popen[bytes]
     log_path: Path
+    # The background worker (roster generation, alerts), as `make demo` runs it.
+    worker: subprocess.Popen[bytes] | None = None
 
 
 def server_env(var_dir: Path) -> dict[str, str]:
@@ -109,11 +111,16 @@ def start_server(var_dir: Path) -> Server:
             stderr=subprocess.STDOUT,
             start_new_session=True,  # its own process group: gunicorn's worker goes with it
         )
-    server = Server(base_url, process, log_path)
+    with (var_dir / "worker.log").open("wb") as log:
+        worker = subprocess.Popen(
+            _caredesk("worker"), env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
+    server = Server(base_url, process, log_path, worker)
 
     deadline = time.monotonic() + STARTUP_TIMEOUT
     while True:
         if process.poll() is not None:
+            stop_server(server)
             raise RuntimeError(f"the server exited with {process.returncode}:\n{_log_tail(log_path)}")
         try:
             with urllib.request.urlopen(f"{base_url}/accounts/login/", timeout=2) as response:
@@ -128,17 +135,17 @@ def start_server(var_dir: Path) -> Server:
 
 
 def stop_server(server: Server) -> None:
-    """Stop gunicorn gracefully; kill its process group if it does not go in time."""
-    process = server.process
-    if process.poll() is not None:
-        return
-    process.terminate()
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGKILL)  # the group start_server created
-        process.wait(timeout=10)
+    """Stop gunicorn and the worker gracefully; kill their process groups if they do not go in time."""
+    for process in (server.process, server.worker):
+        if process is None or process.poll() is not None:
+            continue
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)  # the group start_server created
+            process.wait(timeout=10)
 
 
 @pytest.fixture(scope="session")

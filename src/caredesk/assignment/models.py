@@ -27,6 +27,8 @@ class ShiftPattern(TimeStampedModel):
     start_time = models.TimeField(_("starts (local time)"))
     length_minutes = models.PositiveIntegerField(_("length (minutes)"))
     is_night = models.BooleanField(_("night shift"), default=False)
+    # What the roster engine requires of everyone on this shift (e.g. "rn").
+    required_skills = models.JSONField(_("required skills"), default=list, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
 
     scope_site_path = "unit__site"

@@ -206,6 +206,9 @@ class SolveParams:
     #: Optional starting roster (staff id -> cells), e.g. the published one.
     hint: dict[str, tuple[str | None, ...]] | None = None
     log: bool = False
+    #: Polled during the search: when it returns True the search stops and the
+    #: best roster found so far is returned (the "Stop" button).
+    should_stop: Callable[[], bool] | None = None
 
 
 class Status(enum.Enum):

@@ -58,8 +58,16 @@ class _State:
     stop: bool = False
     #: construction: try the day-level pattern before the free row (adapts to the instance)
     pattern_first: bool = False
+    #: CP-SAT solvers running in other threads, stopped when a stop is requested
+    running: list[cp_model.CpSolver] = field(default_factory=list)
 
     def left(self) -> float:
+        if not self.stop and self.params.should_stop is not None and self.params.should_stop():
+            self.note("stop requested")
+            self.stop = True
+            self.deadline = time.monotonic()
+            for solver in list(self.running):
+                solver.stop_search()
         return self.deadline - time.monotonic()
 
     def note(self, msg: str) -> None:
@@ -178,7 +186,9 @@ def _whole_model_thread(st: _State, built: Built) -> None:
     solver.parameters.num_workers = 1
     solver.parameters.linearization_level = 2
     solver.parameters.random_seed = st.params.seed
+    st.running.append(solver)
     code = solver.solve(built.model, _PortfolioCallback(st, built))
+    st.running.remove(solver)
     st.note(f"whole model: {solver.status_name(code)} bound={solver.best_objective_bound:.0f}")
     if code == cp_model.INFEASIBLE:
         st.infeasible = True

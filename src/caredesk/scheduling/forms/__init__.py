@@ -1,0 +1,1 @@
+"""Page forms of scheduling, one module per area."""

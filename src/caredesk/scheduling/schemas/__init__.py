@@ -1,0 +1,1 @@
+"""Pydantic shapes of the scheduling API, one module per area."""

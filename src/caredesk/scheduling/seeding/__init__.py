@@ -1,0 +1,1 @@
+"""Demo data of scheduling, one module per area (run in order by scheduling.seed)."""
