@@ -265,35 +265,10 @@ class Board:
 
 
 def nurses_by_stay(stays_: list[Stay], at: datetime) -> dict[int, Any]:
-    """{stay id: StaffMember} of the nurse assigned on the care shift running at
-    `at`, in a constant number of queries."""
-    if not stays_:
-        return {}
-    try:
-        from caredesk.assignment import queries as assignment_queries
+    """{stay id: StaffMember} of the nurse assigned on the care shift running at `at` (one query)."""
+    from caredesk.assignment import queries as assignment_queries  # assignment reads census: import late
 
-        batch = getattr(assignment_queries, "nurses_for", None)
-    except ImportError:
-        batch = None
-    if batch is not None:
-        return dict(batch(stays_, at))
-    try:
-        from caredesk.assignment.models import PatientAssignment
-    except ImportError:  # pragma: no cover - the assignment app is part of the product
-        return {}
-    found: dict[int, Any] = {}
-    rows = (
-        PatientAssignment.objects.filter(
-            stay_id__in=[s.pk for s in stays_], shift__starts_at__lte=at, shift__ends_at__gt=at
-        )
-        .select_related("staff", "staff__user", "shift")
-        .order_by("shift__starts_at")
-    )
-    unit_of = {s.pk: s.unit_id for s in stays_}
-    for a in rows:
-        if a.shift.unit_id == unit_of.get(a.stay_id):
-            found[a.stay_id] = a.staff  # the latest-starting shift wins at a handover overlap
-    return found
+    return dict(assignment_queries.nurses_for(stays_, at))
 
 
 def unit_board(user: Any, unit_id: int, now: datetime | None = None) -> Board:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from importlib import import_module
 from typing import Any
 
 from django.db import IntegrityError, models, transaction
@@ -18,6 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from caredesk.accounts.models import RoleGrant, User
+from caredesk.assignment import queries as assignment_queries
 from caredesk.core import audit, clock, errors, notifications, scoping, writes
 from caredesk.core.roles import LEADERSHIP, Role
 from caredesk.escalation import schemas
@@ -64,58 +64,16 @@ def first_delay(policy: EscalationPolicy, severity: str) -> timedelta:
 # --- who is told (the assignment module answers; a fallback keeps this app working alone) ---
 
 
-def _assignment(name: str) -> Any:
-    try:
-        module = import_module("caredesk.assignment.queries")
-    except ModuleNotFoundError as exc:
-        if exc.name != "caredesk.assignment.queries":
-            raise
-        return None
-    return getattr(module, name, None)
-
-
-def _running_shifts(unit_id: int, at: datetime) -> Any:
-    from caredesk.assignment.models import CareShift
-
-    return CareShift.objects.filter(unit_id=unit_id, starts_at__lte=at, ends_at__gt=at)
-
-
 def nurse_user(stay: Any, at: datetime) -> User | None:
     """The user of the nurse assigned to the stay on the shift running at `at`."""
-    fn = _assignment("nurse_for")
-    if fn is not None:
-        staff = fn(stay, at)
-    else:
-        from caredesk.assignment.models import PatientAssignment
-
-        found = (
-            PatientAssignment.objects.filter(stay=stay, shift__in=_running_shifts(stay.unit_id, at))
-            .select_related("staff__user")
-            .order_by("-shift__starts_at")
-            .first()
-        )
-        staff = found.staff if found else None
+    staff = assignment_queries.nurse_for(stay, at)
     user = getattr(staff, "user", None) if staff is not None else None
     return user if user is not None and user.is_active else None
 
 
 def charge_users(unit: Unit, at: datetime) -> list[User]:
     """The charge nurse(s) on shift, else the coordinators of the unit or its site."""
-    fn = _assignment("charge_for")
-    if fn is not None:
-        users = list(fn(unit, at))
-    else:
-        from caredesk.assignment.models import ShiftStaff
-
-        users = [
-            s.staff.user
-            for s in ShiftStaff.objects.filter(shift__in=_running_shifts(unit.pk, at), is_charge=True).select_related(
-                "staff__user"
-            )
-        ]
-        if not users:
-            users = _holders(unit.site_id, (Role.COORDINATOR,), unit_id=unit.pk)
-    return _unique_active(users)
+    return _unique_active(list(assignment_queries.charge_for(unit, at)))
 
 
 def leadership_users(site_id: int) -> list[User]:
@@ -391,11 +349,9 @@ class DoseFacts:
 
 
 def _dose_model() -> Any:
-    try:
-        module = import_module("caredesk.medications.models")
-    except ModuleNotFoundError:  # pragma: no cover - the medications app is always installed
-        return None
-    return getattr(module, "ScheduledDose", None)
+    from caredesk.medications.models import ScheduledDose  # medications raises alerts here: import late
+
+    return ScheduledDose
 
 
 def _text(value: Any) -> str:
@@ -405,18 +361,10 @@ def _text(value: Any) -> str:
 
 
 def _dose_status(dose: Any, now: datetime) -> str:
-    """The dose's status at `now` from medications (its queries compute it from the
-    administrations and the timing window); its stored outcome when that is missing."""
-    try:
-        med_queries: Any = import_module("caredesk.medications.queries")
-    except ModuleNotFoundError:
-        med_queries = None
-    fn = getattr(med_queries, "doses_with_status", None)
-    if callable(fn):
-        views = fn([dose], now)
-        if views:
-            return _text(views[0].status).replace("-", "_")
-    return _text(getattr(dose, "outcome", "") or getattr(dose, "status", "")).replace("-", "_")
+    """The dose's status at `now`, as medications computes it (administrations and window)."""
+    from caredesk.medications import queries as med_queries  # medications raises alerts here: import late
+
+    return _text(med_queries.doses_with_status([dose], now)[0].status)
 
 
 def _window_text(dose: Any, order: Any) -> str:
@@ -524,8 +472,6 @@ def draft_incident_for_missed_dose(
     if not getattr(actor, "is_authenticated", False):
         raise errors.NotAuthenticated()
     model = _dose_model()
-    if model is None:
-        raise errors.NotFound(_("Medication doses are not available."))
     dose = (
         model.objects.select_related("order__stay__unit__site", "order__stay__patient", "stay__unit__site")
         .filter(pk=dose_id)

@@ -150,17 +150,13 @@ class Board:
         return [v for k in BOARD_GROUPS for v in self.groups.get(k, [])]
 
 
-def _current_assignments(now: datetime, *, unit: Unit | None = None, staff_id: int | None = None) -> dict[int, Any]:
-    """stay id → the nurse (StaffMember) assigned on the shift running at `now`. One query."""
+def _patients_of(staff_id: int, now: datetime) -> dict[int, Any]:
+    """stay id → the nurse, for the stays assigned to `staff_id` on the shifts running at `now`. One query."""
     from caredesk.assignment.models import PatientAssignment
 
-    qs = PatientAssignment.objects.filter(shift__starts_at__lte=now, shift__ends_at__gt=now).select_related(
-        "staff__user"
-    )
-    if unit is not None:
-        qs = qs.filter(shift__unit=unit)
-    if staff_id is not None:
-        qs = qs.filter(staff_id=staff_id)
+    qs = PatientAssignment.objects.filter(
+        staff_id=staff_id, shift__starts_at__lte=now, shift__ends_at__gt=now
+    ).select_related("staff__user")
     return {a.stay_id: a.staff for a in qs}
 
 
@@ -197,11 +193,15 @@ def board(user: Any, unit_id: int, now: datetime | None = None, nurse: Any = Non
     With `nurse` (a StaffMember): only that nurse's patients on the current shift."""
     moment = now or clock.now()
     unit = scoping.get_scoped(Unit.objects.select_related("site"), user, "medications.view", pk=unit_id)
-    nurses = _current_assignments(moment, unit=unit)
-    stays = Stay.objects.filter(unit=unit, admitted_at__lte=moment).filter(
-        Q(discharged_at__isnull=True) | Q(discharged_at__gt=moment)
+    from caredesk.assignment import queries as assignment_queries
+
+    stays = list(
+        Stay.objects.filter(unit=unit, admitted_at__lte=moment)
+        .filter(Q(discharged_at__isnull=True) | Q(discharged_at__gt=moment))
+        .only("pk", "unit_id")
     )
-    stay_ids = list(stays.values_list("pk", flat=True))
+    nurses = assignment_queries.nurses_for(stays, moment)
+    stay_ids = [s.pk for s in stays]
     if nurse is not None:
         stay_ids = [s for s in stay_ids if s in nurses and nurses[s].pk == nurse.pk]
     return _board(stay_ids, unit, moment, nurses)
@@ -216,7 +216,7 @@ def my_board(user: Any, now: datetime | None = None) -> Board:
     staff = StaffMember.objects.filter(user_id=pk).first()
     if staff is None:
         return Board(unit=None, at=moment, groups={k: [] for k in BOARD_GROUPS})
-    nurses = _current_assignments(moment, staff_id=staff.pk)
+    nurses = _patients_of(staff.pk, moment)
     visible = scoping.scoped(Stay.objects.filter(pk__in=list(nurses)), user, "medications.view")
     stay_ids = list(visible.values_list("pk", flat=True))
     return _board(stay_ids, None, moment, nurses)

@@ -13,10 +13,4 @@ AREAS = ("needs_requests", "rosters", "timesheets")
 
 def run(ctx: SeedContext) -> None:
     for area in AREAS:
-        try:
-            module = importlib.import_module(f"caredesk.scheduling.seeding.{area}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"caredesk.scheduling.seeding.{area}":
-                raise
-            continue
-        module.run(ctx)
+        importlib.import_module(f"caredesk.scheduling.seeding.{area}").run(ctx)
