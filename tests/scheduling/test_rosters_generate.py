@@ -39,7 +39,8 @@ def test_build_problem_maps_rules_leave_pins_and_needs(unit: Any) -> None:
     first = next(s for s in problem.staff if mapping.staff[s.id] == people[1].pk)
     assert first.leave == frozenset({2, 3, 4})
     c = first.contract
-    assert c.max_minutes == 48 * 60 * 4 and c.min_rest_minutes == 660 and c.max_weekends == 2
+    assert c.window_limits == ((7, 48 * 60),) and c.max_minutes is None
+    assert c.min_rest_minutes == 660 and c.max_weekends == 2
     assert c.max_consecutive_days == 4 and c.contracted_minutes == 36 * 60 * 4
     assert solver.Pin(mapping.staff_key(people[2].pk), 0, "night") in problem.pins
     assert len(problem.demands) == 56

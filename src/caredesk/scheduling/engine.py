@@ -138,14 +138,14 @@ def _skill_grants(person: StaffMember, credentials: list[Any]) -> list[solver.Sk
 
 def _contract(person: StaffMember, days: int, patterns: list[ShiftPattern]) -> solver.Contract:
     rules = person.work_rules
-    max_minutes = None
-    if rules.max_minutes_per_week:
-        max_minutes = rules.max_minutes_per_week * days // 7
+    # the rule is "any 7 consecutive days" (checks.py), history included: a
+    # rolling window, not the period's pro-rata total
+    windows = ((7, rules.max_minutes_per_week),) if rules.max_minutes_per_week else ()
     too_long = {
         p.code: 0 for p in patterns if rules.max_minutes_per_day and p.length_minutes > rules.max_minutes_per_day
     }
     return solver.Contract(
-        max_minutes=max_minutes,
+        window_limits=windows,
         max_shifts=too_long,
         max_consecutive_days=rules.max_consecutive_days or None,
         min_consecutive_days_off=rules.min_consecutive_days_off or None,

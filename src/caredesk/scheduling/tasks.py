@@ -91,8 +91,10 @@ def _entries(roster: Any, mapping: engine.Mapping, cells: dict[str, list[str | N
 
 
 def _blocked(roster: Any, mapping: engine.Mapping, cells: dict[str, list[str | None]]) -> set[tuple[str, int]]:
-    """Cells the rule check refuses (`checks` is the judge: real times across
-    daylight saving, any 7 days rather than the period's pro-rata total)."""
+    """Cells the rule check refuses.  The engine models the same rules (rest,
+    any 7 days, ...) on nominal shift lengths; `checks` is the judge on real
+    times, so a night that lasts an hour longer across daylight saving can
+    still be refused here."""
     found = checks.check_roster(roster, entries=_entries(roster, mapping, cells))
     out = set()
     for p in found:

@@ -45,6 +45,16 @@ def test_unmet_demand_reasons_in_plain_words() -> None:
     assert "2 on leave" in u.text and "1 at maximum hours" in u.text and "11-hour rest rule" in u.text
 
 
+def test_unmet_demand_names_a_rolling_hours_limit() -> None:
+    # 8-hour days, 16 hours in any 7 days, and two days already worked before the horizon
+    limited = Staff("Ann", Contract(window_limits=((7, 16 * 60),)), history=("D", "D"))
+    p = problem(2, [limited], demand_each_day(2, "D", 1))
+    res = run(p)
+    unmet = explain_unmet(p, res.roster)
+    assert [u.reasons for u in unmet] == [{"window_minutes": 1}, {"window_minutes": 1}]
+    assert "limit of hours over consecutive days" in unmet[0].text
+
+
 def test_infeasible_gives_small_conflicting_set() -> None:
     people = [staff("A", max_minutes=480), staff("B", max_consecutive_days=1), staff("C")]
     dem = [Demand(d, "D", minimum=2) for d in range(2)]

@@ -185,3 +185,40 @@ def test_requests_fairness_overtime() -> None:
     check(po, reso)
     # A is wanted (3 per day) but each extra day costs 480 overtime minutes
     assert len(worked(reso, "A")) == 1 and reso.breakdown["overtime"] == 0 and reso.objective == 9
+
+
+def test_rolling_window_of_minutes() -> None:
+    # 8-hour days, at most 24 hours in any 7 days: 3 shifts per rolling week;
+    # days 0-6 and 3-9 cover the 10 days, so 6 at most (days 0-2 and 7-9)
+    p = problem(10, [staff("A", window_limits=((7, 24 * 60),))], demand_each_day(10, "D", 1))
+    res = run(p)
+    check(p, res)
+    days = worked(res, "A")
+    assert len(days) == 6
+    for d0 in range(-6, 10):
+        assert sum(1 for d in days if d0 <= d < d0 + 7) <= 3
+
+
+def test_rolling_window_counts_history() -> None:
+    # two shifts worked just before the horizon leave one more in days 0-4
+    s = Staff("A", staff("A", window_limits=((7, 24 * 60),)).contract, history=("D", "D"))
+    p = problem(5, [s], demand_each_day(5, "D", 1))
+    res = run(p)
+    check(p, res)
+    assert len(worked(res, "A")) == 1
+    # the evaluator refuses a roster that ignores the history
+    ix = index_problem(p)
+    ev = evaluate(ix, grid_from_roster(ix, {"A": ["D", "D", None, None, None]}))
+    assert len(ev.violations) == 1 and "minutes in 7 days" in ev.violations[0]
+
+
+def test_rolling_window_in_lns_and_construction() -> None:
+    # the same rule through the neighbourhood search (construction, patterns, LNS)
+    people = [staff(n, window_limits=((7, 32 * 60),), max_consecutive_days=5) for n in "ABC"]
+    p = problem(21, people, demand_each_day(21, "D", 2))
+    res = run(p, seconds=5, strategy="lns")
+    ix = index_problem(p)
+    ev = evaluate(ix, grid_from_roster(ix, res.roster))
+    assert ev.violations == []
+    # at most 4 shifts per rolling week each: 36 of the 42 wanted
+    assert sum(len(worked(res, n)) for n in "ABC") >= 33

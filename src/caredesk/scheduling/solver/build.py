@@ -315,6 +315,22 @@ class _Builder:
             cnt = sum(vs) + fixed_count[s]
             if fixed_count[s] + len(vs) > lim:
                 self.enforce(m.add(cnt <= lim), "max_shifts", e)
+        self.windows(e)
+
+    def windows(self, e: int) -> None:
+        """At most N minutes in any run of K days; unknown cells (outside an
+        open horizon) count as nothing, known history counts."""
+        ix = self.ix
+        for k, mx in ix.windows[e]:
+            first = -min(k - 1, len(ix.history[e]))
+            for d0 in range(first, ix.H):
+                days = range(d0, d0 + k)
+                if not any(self.is_free(e, d) for d in days):
+                    continue
+                terms = [(ix.length[s], self.xs(e, d, s)) for d in days if d < ix.H for s in range(ix.S)]
+                vs, const, _ = self.lin(terms)
+                if vs and sum(c for c, _ in vs) + const > mx:
+                    self.enforce(self.m.add(sum(c * v for c, v in vs) + const <= mx), "window_minutes", e)
 
     def _shifts_at(self, e: int, d: int) -> list[int]:
         if self.is_free(e, d):

@@ -118,6 +118,13 @@ def staff_violations(ix: Indexed, e: int, row: list[int]) -> list[tuple[str, str
                 bad.append(
                     ("min_days_off", f"{who}: {ln} consecutive days off < min {koff} (ending day {last - zero})")
                 )
+    for k, mx in ix.windows[e]:
+        # every run of k days holding at least one day of the horizon
+        for i in range(max(0, off0 - k + 1), len(full)):
+            total = sum(ix.length[s] for s in full[i : i + k] if s != OFF)
+            if total > mx and i + k > off0:
+                bad.append(("window_minutes", f"{who}: {total} minutes in {k} days from day {i - off0} > max {mx}"))
+                break
     worked_weekends = sum(1 for days in ix.weekends if any(row[d] != OFF for d in days))
     mw = ix.max_weekends[e]
     if mw is not None and worked_weekends > mw:

@@ -70,6 +70,8 @@ class Indexed:
     min_consec: list[int | None]
     min_off: list[int | None]
     max_weekends: list[int | None]
+    #: windows[e]: (days, max minutes) rolling limits
+    windows: list[tuple[tuple[int, int], ...]]
     contracted: list[int | None]
     overtime_weight: list[int]
     #: history[e]: known cells before day 0 (oldest first)
@@ -234,6 +236,7 @@ def index_problem(problem: Problem) -> Indexed:
         min_consec=[st.contract.min_consecutive_days for st in problem.staff],
         min_off=[st.contract.min_consecutive_days_off for st in problem.staff],
         max_weekends=[st.contract.max_weekends for st in problem.staff],
+        windows=[tuple(st.contract.window_limits) for st in problem.staff],
         contracted=[st.contract.contracted_minutes for st in problem.staff],
         overtime_weight=[st.contract.overtime_weight for st in problem.staff],
         history=[[OFF if v is None else sidx[v] for v in (st.history or ())] for st in problem.staff],

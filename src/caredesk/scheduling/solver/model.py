@@ -74,6 +74,10 @@ class Contract:
     min_rest_minutes: int = 0
     #: Extra forbidden (shift, shift on the next day) pairs for this contract.
     forbidden_successions: frozenset[tuple[str, str]] = frozenset()
+    #: Rolling limits as (days, max minutes): at most that many minutes in any
+    #: run of that many consecutive days, e.g. ``((7, 48 * 60),)`` for 48 hours
+    #: in any 7 days; days before the horizon count from ``Staff.history``.
+    window_limits: tuple[tuple[int, int], ...] = ()
     #: Contracted minutes; minutes worked above this cost ``overtime_weight`` each.
     contracted_minutes: int | None = None
     overtime_weight: int = 0

@@ -48,6 +48,7 @@ def work_pattern(ix: Indexed, e: int, seconds: float, seed: int = 0, workers: in
         by_len.setdefault(ix.length[s], []).append(s)
     minutes = []
     per_class: dict[int, list[Any]] = {}
+    day_minutes: dict[int, Any] = {}
     chosen: dict[int, dict[int, Any]] = {}
     for d in range(H):
         v = w[d]
@@ -57,6 +58,7 @@ def work_pattern(ix: Indexed, e: int, seconds: float, seed: int = 0, workers: in
         if len(classes) == 1:
             chosen[d] = {classes[0]: v}
             minutes.append(classes[0] * v)
+            day_minutes[d] = classes[0] * v
             if not isinstance(v, int):
                 per_class.setdefault(classes[0], []).append(v)
             continue
@@ -66,7 +68,15 @@ def work_pattern(ix: Indexed, e: int, seconds: float, seed: int = 0, workers: in
         for L, y in ys.items():
             minutes.append(L * y)
             per_class.setdefault(L, []).append(y)
+        day_minutes[d] = sum(L * y for L, y in ys.items())
     total = sum(minutes)
+    known = ix.history[e]
+    for k, mx in ix.windows[e]:
+        for d0 in range(-min(k - 1, len(known)), H):
+            inside = [day_minutes[d] for d in range(max(0, d0), min(H, d0 + k)) if d in day_minutes]
+            before = sum(ix.length[s] for s in known[len(known) + d0 :] if s != OFF) if d0 < 0 else 0
+            if inside:
+                m.add(sum(inside) + before <= mx)
     if ix.min_minutes[e] is not None:
         m.add(total >= (ix.min_minutes[e] or 0))
     if ix.max_minutes[e] is not None:
