@@ -242,7 +242,7 @@ def build_parser() -> argparse.ArgumentParser:
         "seed",
         help="load deterministic demo or scale data",
         description="Generate a deterministic organisation: scale 1 is a 120-bed community hospital and a 60-bed "
-        "nursing home with about 150 staff; scale N repeats that N times. Idempotent.",
+        "nursing home with about 190 staff; scale N repeats that N times. Idempotent.",
     )
     p.add_argument("--scale", type=int, default=1, help="how many hospital + nursing-home pairs (default 1)")
     p.add_argument("--seed", type=int, default=1, help="random seed (default 1)")

@@ -38,7 +38,7 @@ def test_scale_one_is_a_community_hospital_and_a_nursing_home():
         "ed",
     }
     assert Unit.objects.filter(site=hospital, kind="med_surg").count() == 2
-    assert 140 <= User.objects.count() <= 180
+    assert 170 <= User.objects.count() <= 220
     assert report.created["sites"] == 2
     assert audit.verify().ok
 

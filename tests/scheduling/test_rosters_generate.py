@@ -81,10 +81,13 @@ def test_unmet_need_is_explained(unit: Any) -> None:
     StaffingNeed.objects.filter(unit=world.icu_a, date=D, pattern=unit["night"]).update(minimum=2, preferred=2)
     run = tasks.run_generation(services.generate(world.coordinator_a, r.pk, time_limit_s=5).pk)
     assert run.status == RunStatus.DONE
-    unmet = [u for u in run.summary["unmet"] if u["date"] == D.isoformat() and u["shift"] == "day"]
-    assert unmet and unmet[0]["level"] == "minimum"
-    assert "short of the minimum of 11" in unmet[0]["text"]
-    assert "working another shift that day" in unmet[0]["text"]
+    unmet = [u for u in run.summary["unmet"] if u["date"] == D.isoformat()]
+    day = [u for u in unmet if u["shift"] == "day"]
+    assert day and day[0]["level"] == "minimum"
+    assert "short of the minimum of 11" in day[0]["text"]
+    # 10 people for 13 places: whichever shift is left short (the costs tie),
+    # its explanation names the people working the other one
+    assert any("working another shift that day" in u["text"] for u in unmet), [u["text"] for u in unmet]
 
 
 def test_stop_before_start_keeps_roster_unchanged(unit: Any) -> None:

@@ -52,16 +52,45 @@ def test_nurse_cannot_approve_coordinator_can(api, world, nurse):
     assert r.status_code == 200 and r.json()["status"] == "approved"
 
 
-def test_reject_requires_reason(api, world, nurse):
-    entry = create(api, world.nurse_a).json()
+def test_reject_requires_decision_reason(api, world, nurse):
+    entry = create(api, world.nurse_a, note="covered the rapid response").json()
     r = api.post(f"{BASE}/entries/{entry['id']}/reject", {"version": entry["version"]}, user=world.coordinator_a)
-    assert r.status_code == 422 and "reason" in r.json()["error"]["fields"]
+    assert r.status_code == 422 and "decision_reason" in r.json()["error"]["fields"]
     r = api.post(
         f"{BASE}/entries/{entry['id']}/reject",
-        {"version": entry["version"], "reason": "no badge record"},
+        {"version": entry["version"], "decision_reason": "  "},
         user=world.coordinator_a,
     )
-    assert r.status_code == 200 and r.json()["status"] == "rejected"
+    assert r.status_code == 422 and "decision_reason" in r.json()["error"]["fields"]
+    assert TimesheetEntry.objects.get(pk=entry["id"]).status == "submitted"
+    r = api.post(
+        f"{BASE}/entries/{entry['id']}/reject",
+        {"version": entry["version"], "decision_reason": "no badge record"},
+        user=world.coordinator_a,
+    )
+    assert r.status_code == 200
+    data = r.json()
+    assert data["status"] == "rejected" and data["decision_reason"] == "no badge record"
+    assert data["note"] == "covered the rapid response"
+    mine = api.get(f"{BASE}/entries?mine=true", user=world.nurse_a).json()["items"]
+    assert mine[0]["decision_reason"] == "no badge record"
+
+
+def test_coordinator_correction_keeps_the_note_and_gives_a_reason(api, world, nurse):
+    entry = create(api, world.nurse_a, note="stayed late for a transfer").json()
+    url = f"{BASE}/entries/{entry['id']}"
+    r = api.patch(url, {"version": entry["version"], "note": "fixed"}, user=world.coordinator_a)
+    assert r.status_code == 422 and "note" in r.json()["error"]["fields"]
+    r = api.patch(
+        url,
+        {"version": entry["version"], "clock_out": "14:30", "decision_reason": "badge out at 14:30"},
+        user=world.coordinator_a,
+    )
+    assert r.status_code == 200, r.content
+    data = r.json()
+    assert data["note"] == "stayed late for a transfer" and data["decision_reason"] == "badge out at 14:30"
+    r = api.patch(url, {"version": data["version"], "decision_reason": "mine"}, user=world.nurse_a)
+    assert r.status_code == 422 and "decision_reason" in r.json()["error"]["fields"]
 
 
 def test_patch_with_stale_version_is_409(api, world, nurse):

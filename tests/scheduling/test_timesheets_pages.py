@@ -77,16 +77,58 @@ def test_inline_approve_and_reject_with_htmx(client, world, nurse):
     r = client.post(
         reverse("scheduling:timesheets_reject", args=[second.pk]), {"version": second.version}, HTTP_HX_REQUEST="true"
     )
-    assert "required" in r.content.decode().lower()
+    assert "Say why the hours are rejected" in r.content.decode()
     r = client.post(
         reverse("scheduling:timesheets_reject", args=[second.pk]),
-        {"version": second.version, "reason": "double entry"},
+        {"version": second.version, "decision_reason": "double entry"},
         HTTP_HX_REQUEST="true",
     )
-    assert "Rejected" in r.content.decode()
+    assert "Rejected: double entry" in r.content.decode()
     first.refresh_from_db()
     second.refresh_from_db()
     assert (first.status, second.status) == (TimesheetStatus.APPROVED, TimesheetStatus.REJECTED)
+
+
+def test_rejection_reason_shown_to_the_person_and_the_unit(client, world, nurse):
+    entry = make_entry(nurse, world.icu_a, date(2026, 3, 10), hours=12)
+    TimesheetEntry.objects.filter(pk=entry.pk).update(note="my own words")
+    client.force_login(world.coordinator_a)
+    r = client.post(
+        reverse("scheduling:timesheets_reject", args=[entry.pk]),
+        {"version": entry.version, "decision_reason": "no badge record"},
+    )
+    assert r.status_code == 302
+    person = client.get(reverse("scheduling:timesheets_person", args=[nurse.pk]) + "?day=2026-03-10").content.decode()
+    assert "Rejected: no badge record" in person and "my own words" in person
+    client.force_login(world.nurse_a)
+    mine = client.get(reverse("scheduling:timesheets_mine")).content.decode()
+    assert "Rejected: no badge record" in mine and "my own words" in mine
+
+
+def test_coordinator_correction_form_asks_a_reason_not_the_note(client, world, nurse):
+    entry = make_entry(nurse, world.icu_a, date(2026, 3, 10), hours=12)
+    TimesheetEntry.objects.filter(pk=entry.pk).update(note="my own words")
+    url = reverse("scheduling:timesheets_edit", args=[entry.pk])
+    client.force_login(world.coordinator_a)
+    page = client.get(url).content.decode()
+    assert 'name="decision_reason"' in page and 'name="note"' not in page and "my own words" in page
+    r = client.post(
+        url,
+        {
+            "version": entry.version,
+            "clock_in": "07:00",
+            "clock_out": "18:00",
+            "break_minutes": "0",
+            "decision_reason": "left at 18:00",
+        },
+    )
+    assert r.status_code == 302
+    entry.refresh_from_db()
+    assert entry.note == "my own words" and entry.decision_reason == "left at 18:00"
+    client.force_login(world.nurse_a)
+    page = client.get(url).content.decode()
+    assert 'name="note"' in page and 'name="decision_reason"' not in page
+    assert "Corrected by the coordinator: left at 18:00" in page
 
 
 def test_call_out_and_import_errors_on_the_unit_page(client, world, nurse):

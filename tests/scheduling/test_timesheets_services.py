@@ -3,6 +3,7 @@ coordinator's decision, and who may do what."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime, time, timedelta
 
 import pydantic
@@ -10,7 +11,7 @@ import pytest
 import time_machine
 
 from caredesk.core import errors
-from caredesk.core.models import Notification
+from caredesk.core.models import AuditEvent, Notification
 from caredesk.scheduling.models import TimeKind, TimesheetEntry, TimesheetStatus
 from caredesk.scheduling.schemas import timesheets as schemas
 from caredesk.scheduling.services import timesheets as services
@@ -111,24 +112,73 @@ def test_coordinator_approves_and_the_person_is_told(world, nurse):
 def test_reject_needs_a_reason_and_tells_it(world, nurse):
     entry = services.record_time(world.nurse_a, entry_data(note="stayed for a rapid response"), now=NOW)
     with pytest.raises(pydantic.ValidationError):
-        schemas.TimesheetRejection(version=entry.version, reason="")
-    with pytest.raises(errors.ValidationFailed):
+        schemas.TimesheetRejection(version=entry.version)  # type: ignore[call-arg]
+    with pytest.raises(errors.ValidationFailed) as refused:
         services.reject(
-            world.coordinator_a, entry.pk, schemas.TimesheetRejection(version=entry.version, reason="   "), now=NOW
+            world.coordinator_a,
+            entry.pk,
+            schemas.TimesheetRejection(version=entry.version, decision_reason="   "),
+            now=NOW,
         )
+    assert "decision_reason" in refused.value.fields
+    entry.refresh_from_db()
+    assert entry.status == TimesheetStatus.SUBMITTED and entry.decision_reason == ""
     done = services.reject(
         world.coordinator_a,
         entry.pk,
-        schemas.TimesheetRejection(version=entry.version, reason="badge shows 08:00"),
+        schemas.TimesheetRejection(version=entry.version, decision_reason="badge shows 08:00"),
         now=NOW,
     )
     assert done.status == TimesheetStatus.REJECTED
-    assert "badge shows 08:00" in done.note and "rapid response" in done.note
+    done.refresh_from_db()
+    assert done.decision_reason == "badge shows 08:00"
+    assert done.note == "stayed for a rapid response"  # the person's own note, untouched
+    event = AuditEvent.objects.filter(action="scheduling.reject_time", object_id=str(done.pk)).get()
+    after = json.loads(event.after)
+    assert after["decision_reason"] == "badge shows 08:00" and "note" not in after
     note = Notification.objects.get(recipient=world.nurse_a, kind="scheduling.timesheet")
     assert note.body == "badge shows 08:00"
     # A rejected day may be entered again.
     again = services.record_time(world.nurse_a, entry_data(clock_in=time(8)), now=NOW)
     assert again.pk != entry.pk
+
+
+def test_coordinator_correction_keeps_the_persons_note_and_tells_why(world, nurse):
+    entry = services.record_time(world.nurse_a, entry_data(note="stayed for a rapid response"), now=NOW)
+    with pytest.raises(errors.ValidationFailed) as refused:
+        services.update_entry(
+            world.coordinator_a,
+            entry.pk,
+            schemas.TimesheetEntryUpdate(version=entry.version, note="overwritten"),
+            now=NOW,
+        )
+    assert "note" in refused.value.fields
+    done = services.update_entry(
+        world.coordinator_a,
+        entry.pk,
+        schemas.TimesheetEntryUpdate(
+            version=entry.version, clock_out=time(15), note="stayed for a rapid response", decision_reason="badge 15:00"
+        ),
+        now=NOW,
+    )
+    done.refresh_from_db()
+    assert done.note == "stayed for a rapid response" and done.decision_reason == "badge 15:00"
+    assert done.status == TimesheetStatus.SUBMITTED
+    told = Notification.objects.get(recipient=world.nurse_a, kind="scheduling.timesheet")
+    assert told.body == "badge 15:00" and "corrected" in told.title
+    with pytest.raises(errors.ValidationFailed) as own:
+        services.update_entry(
+            world.nurse_a, entry.pk, schemas.TimesheetEntryUpdate(version=done.version, decision_reason="x"), now=NOW
+        )
+    assert "decision_reason" in own.value.fields
+    # The person still edits their own note.
+    mine = services.update_entry(
+        world.nurse_a,
+        entry.pk,
+        schemas.TimesheetEntryUpdate(version=done.version, note="rapid response, bed 4"),
+        now=NOW,
+    )
+    assert mine.note == "rapid response, bed 4" and mine.decision_reason == "badge 15:00"
 
 
 def test_nobody_approves_their_own_hours(world):

@@ -1,4 +1,4 @@
-"""People of the demo organisation: the fixed demo log-ins and ~150 staff a pair.
+"""People of the demo organisation: the fixed demo log-ins and ~190 staff a pair.
 
 Every person gets one log-in; the demo log-ins of the first pair have short
 names (`director`, `coord.icu`, ...) and the same password, printed by
@@ -35,12 +35,19 @@ DEMO_LOGINS = [
     ("admin", "Administrator, both sites"),
 ]
 
-# Clinicians per unit code: (discipline, count).
+# Clinicians per unit code: (discipline, count). The two units the demo rosters
+# (ICU, 4 West) are staffed for their census and ratio, as a hospital budgets them:
+# about 5 nurses a shift (ICU: 10 patients at 1:2, a 6th preferred for acuity;
+# 4 West: 24 patients at 1:5), 2 twelve-hour shifts, 7 days = 70-84 shifts a week;
+# a nurse works about 3 a week (0.6-1.0 FTE) and every other weekend at most, so
+# ~26 FTE, plus cover for leave and for the few whose credentials lapse (they
+# cannot be scheduled): 32 RNs besides the coordinator in the ICU, 28 RNs and
+# 2 LPNs on 4 West. The other units keep a smaller demo staff (not rostered).
 STAFFING: dict[str, list[tuple[Discipline, int]]] = {
-    "ICU": [(Discipline.RN, 14), (Discipline.TECHNICIAN, 2)],
+    "ICU": [(Discipline.RN, 32), (Discipline.TECHNICIAN, 2)],
     "SDU": [(Discipline.RN, 11), (Discipline.NURSING_ASSISTANT, 3)],
     "TELE": [(Discipline.RN, 11), (Discipline.LPN, 2), (Discipline.NURSING_ASSISTANT, 3)],
-    "4W": [(Discipline.RN, 11), (Discipline.LPN, 2), (Discipline.NURSING_ASSISTANT, 4)],
+    "4W": [(Discipline.RN, 28), (Discipline.LPN, 2), (Discipline.NURSING_ASSISTANT, 4)],
     "5W": [(Discipline.RN, 11), (Discipline.LPN, 2), (Discipline.NURSING_ASSISTANT, 4)],
     "REHAB": [
         (Discipline.RN, 6),

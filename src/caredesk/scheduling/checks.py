@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -29,7 +29,7 @@ from caredesk.assignment.models import ShiftPattern
 from caredesk.assignment.services import SKILL_OF_CREDENTIAL, shift_times
 from caredesk.scheduling.models import RequestKind, RequestStatus, Roster, RosterEntry, RosterStatus, StaffRequest
 from caredesk.workforce.models import Credential, StaffMember
-from caredesk.workforce.qualification import may_work, may_work_many
+from caredesk.workforce.qualification import Verdict, judge, may_work_many
 
 #: rules whose breach refuses an edit and a publication
 HARD_RULES = (
@@ -130,6 +130,8 @@ class Facts:
     credentials: dict[int, list[Credential]] = field(default_factory=lambda: defaultdict(list))
     #: people whose credentials and status hold over the whole roster (no per-day check needed)
     qualified_throughout: set[int] = field(default_factory=set)
+    #: may the others work a given shift (`qualification.judge`, loaded once for all of them)
+    may_work: Callable[[StaffMember, datetime, datetime], Verdict] | None = None
     foreign_patterns: dict[int, ShiftPattern] = field(default_factory=dict)
 
     @property
@@ -196,6 +198,9 @@ def load_facts(roster: Roster, staff_ids: Iterable[int], *, entries: list[Roster
         _s, end = shift_times(facts.zone, facts.last, time_max(patterns.values()), max_len(patterns.values()))
         verdicts = may_work_many(facts.staff.values(), unit=unit, start=start, end=max(end, start + timedelta(hours=1)))
         facts.qualified_throughout = {pk for pk, v in verdicts.items() if v.ok}
+        unqualified = [s for pk, s in facts.staff.items() if pk not in facts.qualified_throughout]
+        if unqualified:
+            facts.may_work = judge(unqualified, unit=unit)
     return facts
 
 
@@ -341,7 +346,8 @@ def person_problems(facts: Facts, staff_id: int, cells: dict[date, int]) -> list
                 break
         if staff_id not in facts.qualified_throughout:
             start, end = times[d]
-            verdict = may_work(staff, unit=facts.roster.unit, start=start, end=end)
+            ask = facts.may_work or judge([staff], unit=facts.roster.unit)
+            verdict = ask(staff, start, end)
             if not verdict.ok:
                 add(
                     "credentials",

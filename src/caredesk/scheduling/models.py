@@ -477,6 +477,11 @@ class TimesheetEntry(TimeStampedModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decision_reason = models.TextField(
+        _("coordinator's reason"),
+        blank=True,
+        help_text=_("Why the coordinator rejected or corrected the hours; the person's own note is kept apart."),
+    )
 
     scope_site_path = "unit__site"
     scope_unit_path = "unit"

@@ -8,7 +8,7 @@ coordinator sees why and what to fix.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -134,9 +134,22 @@ def may_work_many(
 ) -> dict[int, Verdict]:
     """The same answer for many people at once (a roster asks thousands of times)."""
     people = list(staff)
-    facts = _facts(p.pk for p in people)
+    ask = judge(people, unit=unit, task=task)
+    return {p.pk: ask(p, start, end) for p in people}
+
+
+def judge(
+    staff: Iterable[StaffMember], *, unit: Unit, task: str | None = None
+) -> Callable[[StaffMember, datetime, datetime], Verdict]:
+    """`may_work` for many questions (any times) about these people on this unit,
+    with what it needs loaded once: a fixed number of queries however many are asked."""
+    facts = _facts(p.pk for p in staff)
     reqs = list(_requirements(unit, task))  # each person's discipline is matched in _check
-    return {p.pk: _check(p, unit, start, end, task, facts, reqs) for p in people}
+
+    def ask(person: StaffMember, start: datetime, end: datetime) -> Verdict:
+        return _check(person, unit, start, end, task, facts, reqs)
+
+    return ask
 
 
 # --- expiry warnings (time-driven state) ------------------------------------------------

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from caredesk.scheduling.schemas.timesheets import REASON_MAX
 from caredesk.web.forms_support import version_field
 
 
@@ -54,11 +55,26 @@ class TimeEntryForm(forms.Form):
 
 
 class TimeEditForm(forms.Form):
+    """A correction. The person edits their own note; a coordinator correcting
+    someone's hours gives a reason instead (`by_coordinator`) and the note is
+    left as the person wrote it."""
+
     version = version_field()
     clock_in = forms.TimeField(label=_("Clock-in"), widget=TimeInput)
     clock_out = forms.TimeField(label=_("Clock-out"), widget=TimeInput)
     break_minutes = forms.IntegerField(label=_("Unpaid break (minutes)"), min_value=0, max_value=240)
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
+    decision_reason = forms.CharField(
+        label=_("Reason for the correction"),
+        max_length=REASON_MAX,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Sent to the person; their own note is kept as they wrote it."),
+    )
+
+    def __init__(self, *args: object, by_coordinator: bool = False, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        del self.fields["note" if by_coordinator else "decision_reason"]
 
 
 class CallOutForm(forms.Form):
@@ -78,7 +94,11 @@ class DecisionForm(forms.Form):
 
 class RejectForm(forms.Form):
     version = version_field()
-    reason = forms.CharField(label=_("Reason"), max_length=250)
+    decision_reason = forms.CharField(
+        label=_("Reason"),
+        max_length=REASON_MAX,
+        error_messages={"required": _("Say why the hours are rejected.")},
+    )
 
 
 class ImportForm(forms.Form):

@@ -133,8 +133,11 @@ def roster_days(roster: Roster) -> list[date]:
 
 
 def grid(roster: Roster, rows: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
-    """People × days with shift codes, shifts and hours per person, and the number
-    of people on each shift each day."""
+    """People × days with shift codes, shifts and hours per person, the number
+    of people on each shift each day, and the coverage rows of the rosters grid
+    (on the shift and with each required skill, against the needs)."""
+    from caredesk.scheduling.queries.rosters import coverage_rows
+
     days = roster_days(roster)
     index = {d.isoformat(): i for i, d in enumerate(days)}
     patterns = list(ShiftPattern.objects.filter(unit_id=roster.unit_id).order_by("start_time"))
@@ -143,6 +146,7 @@ def grid(roster: Roster, rows: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
     minutes: dict[int, int] = {}
     counts: dict[int, int] = {}
     coverage = {p.pk: [0] * len(days) for p in patterns}
+    placed: list[tuple[int, date, int]] = []
     for row in rows:
         i = index.get(str(row["date"]))
         pattern = by_id.get(int(row["pattern_id"]))
@@ -153,7 +157,8 @@ def grid(roster: Roster, rows: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
         minutes[staff_id] = minutes.get(staff_id, 0) + pattern.length_minutes
         counts[staff_id] = counts.get(staff_id, 0) + 1
         coverage[pattern.pk][i] += 1
-    people = StaffMember.objects.filter(pk__in=list(cells)).select_related("user")
+        placed.append((staff_id, days[i], pattern.pk))
+    people = list(StaffMember.objects.filter(pk__in=list(cells)).select_related("user"))
     people_rows = [
         {
             "staff": s,
@@ -168,6 +173,7 @@ def grid(roster: Roster, rows: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
         "days": days,
         "people": people_rows,
         "coverage": [{"pattern": p, "counts": coverage[p.pk]} for p in patterns],
+        "coverage_rows": coverage_rows(roster, patterns, placed, days, people={s.pk: s for s in people}),
     }
 
 

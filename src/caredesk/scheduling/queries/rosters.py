@@ -1,19 +1,24 @@
 """Reads of rosters: the list, the grid (people x days, with leave, wishes and
-the rule check's problems per cell), coverage per shift against the needs, a
+the rule check's problems per cell), coverage per shift against the needs (the
+people on it, and those with each skill a need or a skill-mix rule asks for), a
 generation's progress (as a small chart) and a person's own shifts. Each runs
 a fixed number of queries, whatever the size of the roster."""
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from caredesk.assignment.models import ShiftPattern
+from caredesk.assignment.services import SKILL_OF_CREDENTIAL
 from caredesk.core import scoping
+from caredesk.core.roles import Discipline
 from caredesk.scheduling import checks, engine
 from caredesk.scheduling.models import (
     Roster,
@@ -21,9 +26,10 @@ from caredesk.scheduling.models import (
     RosterRun,
     RosterStatus,
     RunStatus,
+    SkillMixRule,
     StaffingNeed,
 )
-from caredesk.workforce.models import StaffMember
+from caredesk.workforce.models import Credential, CredentialType, StaffMember
 
 
 def rosters(user: Any, *, unit_id: int | None = None, manage_only: bool = False) -> QuerySet[Roster]:
@@ -93,8 +99,28 @@ class CoverageCell:
         return self.minimum is not None and self.assigned < self.minimum
 
     @property
+    def missing(self) -> int:
+        """People missing to reach the minimum (0 when it is met or there is none)."""
+        return max(0, self.minimum - self.assigned) if self.minimum is not None else 0
+
+    @property
     def under_preferred(self) -> bool:
         return self.preferred is not None and self.assigned < self.preferred
+
+
+@dataclass
+class CoverageRow:
+    """One line of coverage under the grid: everyone on a shift (`skill` ""), or
+    those on it who hold `skill` that day (a need or a skill-mix rule asks for it)."""
+
+    pattern: ShiftPattern
+    skill: str
+    label: str
+    cells: list[CoverageCell]
+
+    @property
+    def short_days(self) -> int:
+        return sum(1 for c in self.cells if c.short)
 
 
 @dataclass
@@ -103,8 +129,13 @@ class Grid:
     days: list[date]
     patterns: list[ShiftPattern]
     rows: list[Row]
-    coverage: list[tuple[ShiftPattern, list[CoverageCell]]]
+    coverage_rows: list[CoverageRow]
     problems: list[checks.RuleProblem]
+
+    @property
+    def coverage(self) -> list[tuple[ShiftPattern, list[CoverageCell]]]:
+        """Everyone on each shift against its any-nurse need (one pair per shift)."""
+        return [(r.pattern, r.cells) for r in self.coverage_rows if not r.skill]
 
     @property
     def hard_problems(self) -> list[checks.RuleProblem]:
@@ -152,30 +183,108 @@ def grid(roster: Roster, *, with_problems: bool = True) -> Grid:
         row.shifts = sum(1 for c in cells if c.entry)
         row.hours = round(sum(c.entry.pattern.length_minutes for c in cells if c.entry) / 60, 1)
         rows.append(row)
-    coverage = coverage_of(roster, patterns, entries, days)
+    placed = [(e.staff_id, e.date, e.pattern_id) for e in entries]
+    coverage = coverage_rows(roster, patterns, placed, days, people=people)
     return Grid(roster, days, patterns, rows, coverage, problems)
 
 
-def coverage_of(
-    roster: Roster, patterns: list[ShiftPattern], entries: list[RosterEntry], days: list[date]
-) -> list[tuple[ShiftPattern, list[CoverageCell]]]:
-    """Per shift and day: people on it against the need (any-nurse needs; skill needs
-    are shown in the run's summary)."""
+def skill_label(skill: str, names: Mapping[str, str] | None = None) -> str:
+    """A skill code in words: "charge" is a charge nurse, a discipline its name, a
+    credential (or the skill it grants) the credential's name, else the code."""
+    if skill == "charge":
+        return _("Charge nurse")
+    if skill in Discipline.values:
+        return str(Discipline(skill).label)
+    return (names or {}).get(skill) or skill.replace("_", " ")
+
+
+def _skill_names(skills: Iterable[str]) -> dict[str, str]:
+    """Names of the credential types behind skill codes (one query, none if not needed)."""
+    wanted = {s for s in skills if s != "charge" and s not in Discipline.values}
+    if not wanted:
+        return {}
+    granting = {v: k for k, v in SKILL_OF_CREDENTIAL.items()}
+    codes = wanted | {granting[s] for s in wanted if s in granting}
+    by_code = dict(CredentialType.objects.filter(code__in=codes).values_list("code", "name"))
+    return {s: by_code.get(s) or by_code.get(granting.get(s, ""), "") for s in wanted}
+
+
+def coverage_rows(
+    roster: Roster,
+    patterns: list[ShiftPattern],
+    placed: Iterable[tuple[int, date, int]],
+    days: list[date],
+    *,
+    people: Mapping[int, StaffMember] | None = None,
+) -> list[CoverageRow]:
+    """Per shift: everyone on it each day against the any-nurse need, then one row per
+    skill that a need of the period or an active skill-mix rule asks for on that
+    shift, counting those on it who hold the skill that day (`checks.skills_on`: the
+    same judge as the engine and the rule check). As the engine does, a skill-mix
+    rule stands for the days without a need of that skill. `placed` holds
+    (staff id, date, pattern id). At most five queries, whatever the number of people."""
+    if not days:
+        return []
+    placed = list(placed)
     counts: dict[tuple[int, date], int] = defaultdict(int)
-    for e in entries:
-        counts[(e.pattern_id, e.date)] += 1
+    for _staff_id, d, pattern_id in placed:
+        counts[(pattern_id, d)] += 1
     needs = {
-        (n.pattern_id, n.date): n
-        for n in StaffingNeed.objects.filter(unit=roster.unit, date__gte=days[0], date__lte=days[-1], skill="")
+        (n.pattern_id, n.date, n.skill): n
+        for n in StaffingNeed.objects.filter(unit=roster.unit, date__gte=days[0], date__lte=days[-1])
     }
-    out = []
-    for p in patterns:
-        row = []
+    rules: dict[tuple[int | None, str], int] = {}
+    for rule in SkillMixRule.objects.filter(unit=roster.unit, is_active=True):
+        key = (rule.pattern_id, rule.skill)
+        rules[key] = max(rules.get(key, 0), rule.count)
+
+    def cells_for(pattern: ShiftPattern, skill: str, count: Mapping[tuple[int, date], int]) -> list[CoverageCell]:
+        out = []
         for d in days:
-            n = needs.get((p.pk, d))
-            row.append(CoverageCell(d, counts[(p.pk, d)], n.minimum if n else None, n.preferred if n else None))
-        out.append((p, row))
-    return out
+            n = needs.get((pattern.pk, d, skill))
+            minimum: int | None = None
+            preferred: int | None = None
+            if n is not None:
+                minimum, preferred = n.minimum, n.preferred
+            elif skill:
+                from_rules = [c for (pid, s), c in rules.items() if s == skill and pid in (None, pattern.pk)]
+                minimum = max(from_rules, default=None)
+            out.append(CoverageCell(d, count.get((pattern.pk, d), 0), minimum, preferred))
+        return out
+
+    wanted = {
+        p.pk: sorted(
+            {s for (pid, _d, s) in needs if pid == p.pk and s} | {s for (pid, s) in rules if pid is None or pid == p.pk}
+        )
+        for p in patterns
+    }
+    all_skills = {s for found in wanted.values() for s in found}
+    by_skill: dict[tuple[int, date, str], int] = defaultdict(int)
+    if all_skills and placed:
+        ids = {staff_id for staff_id, _d, _p in placed}
+        known = dict(people or {})
+        missing = ids - set(known)
+        if missing:
+            known.update({s.pk: s for s in StaffMember.objects.filter(pk__in=missing)})
+        credentials: dict[int, list[Credential]] = defaultdict(list)
+        for c in Credential.objects.filter(staff_id__in=ids, revoked_at__isnull=True).select_related("type"):
+            credentials[c.staff_id].append(c)
+        for staff_id, d, pattern_id in placed:
+            person = known.get(staff_id)
+            if person is None:
+                continue
+            held = checks.skills_on(person, credentials[staff_id], d)
+            for skill in held & set(wanted.get(pattern_id, ())):
+                by_skill[(pattern_id, d, skill)] += 1
+    names = _skill_names(all_skills)
+
+    rows: list[CoverageRow] = []
+    for p in patterns:
+        rows.append(CoverageRow(p, "", p.name, cells_for(p, "", counts)))
+        for skill in wanted[p.pk]:
+            count = {(pid, d): n for (pid, d, s), n in by_skill.items() if s == skill}
+            rows.append(CoverageRow(p, skill, skill_label(skill, names), cells_for(p, skill, count)))
+    return rows
 
 
 def latest_run(roster: Roster) -> RosterRun | None:

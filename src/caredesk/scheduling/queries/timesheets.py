@@ -148,6 +148,7 @@ def entry_out(e: TimesheetEntry) -> dict[str, Any]:
         "status": e.status,
         "decided_by_id": e.decided_by_id,
         "decided_at": e.decided_at,
+        "decision_reason": e.decision_reason,
         "version": e.version,
     }
 

@@ -25,13 +25,25 @@ class TimesheetEntryCreate(Schema):
     note: str = Field(default="", max_length=300)
 
 
+REASON_MAX = 500
+
+
 class TimesheetEntryUpdate(Schema):
+    """A correction of a submitted entry. The note is the person's own: only they
+    change it; a coordinator correcting someone's hours says why in
+    `decision_reason` (the person is told)."""
+
     version: int
     clock_in: dt.time | None = None
     clock_out: dt.time | None = None
     break_minutes: int | None = Field(default=None, ge=0, le=240)
     kind: Literal["worked", "called_in"] | None = None
     note: str | None = Field(default=None, max_length=300)
+    decision_reason: str | None = Field(
+        default=None,
+        max_length=REASON_MAX,
+        description="A coordinator's reason for correcting someone's hours (kept apart from their note).",
+    )
 
 
 class TimesheetCallOut(Schema):
@@ -50,7 +62,9 @@ class TimesheetDecision(Schema):
 
 class TimesheetRejection(Schema):
     version: int
-    reason: str = Field(min_length=1, max_length=250)
+    decision_reason: str = Field(
+        max_length=REASON_MAX, description="Why the hours are rejected (required; the person is told)."
+    )
 
 
 class TimesheetEntryRead(Schema):
@@ -75,6 +89,7 @@ class TimesheetEntryRead(Schema):
     status: str
     decided_by_id: int | None
     decided_at: dt.datetime | None
+    decision_reason: str = Field(description="The coordinator's reason for rejecting or correcting the hours.")
     version: int
 
 

@@ -6,10 +6,18 @@ Decision: an approval changes the working copy (entries moved, source "swap" or
 published version with only this change, so the people concerned see it
 straight away and are notified. Other unpublished edits of the working copy
 stay unpublished (they still need the full rule check of `publish`).
+
+Skills of an open shift: those its shift pattern requires
+(`assignment.ShiftPattern.required_skills`) and the skill-mix need it covers
+(`OpenShift.skill`), if recorded. Only someone holding each of them on the
+shift's date (`checks.skills_on`: discipline, charge by experience, credentials
+valid that day) may claim it, and the coordinator's approval checks again (a
+credential may have lapsed in between); the refusal names the missing skill.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
@@ -18,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from caredesk.assignment.models import ShiftPattern
 from caredesk.core import clock, errors, notifications, scoping, writes
+from caredesk.scheduling import checks
 from caredesk.scheduling.models import (
     EntrySource,
     OpenShift,
@@ -28,7 +37,7 @@ from caredesk.scheduling.models import (
     SwapStatus,
 )
 from caredesk.scheduling.services import publishing as pub
-from caredesk.workforce.models import StaffMember, StaffStatus
+from caredesk.workforce.models import Credential, StaffMember, StaffStatus
 
 OPEN_SWAP = (SwapStatus.PROPOSED, SwapStatus.ACCEPTED)
 
@@ -401,6 +410,46 @@ def claim_problems(shift: OpenShift, staff: StaffMember) -> list[Any]:
     return pub.check_moves(shift.roster, [(staff.pk, shift.date, shift.pattern_id)])
 
 
+def _skill_key(skill: str) -> str:
+    return skill.strip().lower().replace(" ", "_")
+
+
+def required_skills(shift: OpenShift) -> list[str]:
+    """The skills an open shift asks for: its pattern's, and the skill-mix need it covers."""
+    named = [str(s) for s in (shift.pattern.required_skills or [])] + [shift.skill]
+    out: dict[str, str] = {}
+    for skill in named:
+        if skill and skill.strip():
+            out.setdefault(_skill_key(skill), skill.strip())
+    return sorted(out.values(), key=_skill_key)
+
+
+def missing_skills(shift: OpenShift, staff: StaffMember, credentials: Iterable[Credential] | None = None) -> list[str]:
+    """The skills of the open shift that `staff` does not hold on its date
+    (`credentials`: the person's, if already loaded)."""
+    needed = required_skills(shift)
+    if not needed:
+        return []
+    if credentials is None:
+        credentials = Credential.objects.filter(staff=staff, revoked_at__isnull=True).select_related("type")
+    have = {_skill_key(s) for s in checks.skills_on(staff, credentials, shift.date)}
+    return [s for s in needed if _skill_key(s) not in have]
+
+
+def _require_skills(shift: OpenShift, staff: StaffMember, *, own: bool) -> None:
+    missing = missing_skills(shift, staff)
+    if not missing:
+        return
+    words = {"skills": ", ".join(missing), "date": shift.date.isoformat(), "who": staff}
+    if own:
+        message = _("You cannot take this shift: it requires %(skills)s, which you do not hold on %(date)s.") % words
+    else:
+        message = (
+            _("%(who)s cannot take this shift: it requires %(skills)s, which they do not hold on %(date)s.") % words
+        )
+    raise errors.ValidationFailed(message, fields={"skill": [message]})
+
+
 @transaction.atomic
 def claim_open_shift(actor: Any, open_shift_id: int, *, now: datetime | None = None) -> OpenShift:
     """A person of the unit claims an open shift (one claim at a time)."""
@@ -412,6 +461,7 @@ def claim_open_shift(actor: Any, open_shift_id: int, *, now: datetime | None = N
         raise errors.PermissionDenied(_("This shift is on a unit you do not work on."))
     if shift.status != OpenShiftStatus.OPEN:
         raise errors.ValidationFailed.field("status", _("this shift was already claimed"))
+    _require_skills(shift, staff, own=True)
     hard = pub.hard_problems(claim_problems(shift, staff))
     if hard:
         raise errors.ValidationFailed(
@@ -465,6 +515,7 @@ def decide_claim(
             now=moment,
         )
         return shift
+    _require_skills(shift, staff, own=False)
     problems = claim_problems(shift, staff)
     hard = pub.hard_problems(problems)
     if hard:

@@ -8,6 +8,10 @@ coordinator's approval. These feed payroll later.
   coordinator (scheduling.manage) enters anyone's hours on the unit, records
   call-outs, and approves or rejects (a reason is required; the person is
   told). Nobody approves their own hours.
+- The note is the person's own and is never overwritten by a coordinator: the
+  coordinator's reason for rejecting or correcting someone's hours is kept in
+  `decision_reason` (audited with the change, shown on the timesheet pages,
+  sent to the person).
 - An entry is linked to the person's shift that day in a PUBLISHED roster of
   the unit, if any: lateness is the minutes between the shift's scheduled
   start and the clock-in, recorded only past a grace period
@@ -32,7 +36,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from caredesk.core import audit, clock, errors, notifications, scoping, writes
+from caredesk.core import clock, errors, notifications, scoping, writes
 from caredesk.org.models import Unit
 from caredesk.scheduling.models import (
     RosterEntry,
@@ -268,10 +272,13 @@ def record_call_out(actor: Any, data: schemas.TimesheetCallOut, *, now: datetime
 def update_entry(
     actor: Any, entry_id: int, data: schemas.TimesheetEntryUpdate, *, now: datetime | None = None
 ) -> TimesheetEntry:
-    """Correct a submitted entry: its owner, or a coordinator of the unit."""
+    """Correct a submitted entry: its owner, or a coordinator of the unit. A
+    coordinator correcting someone's hours leaves their note as it is and may
+    say why in `decision_reason`; the person is told."""
     moment = now or clock.now()
     entry = _locked(actor, entry_id)
     _require_entry_right(actor, entry.staff, entry.unit)
+    own = _is_own(actor, entry.staff)
     writes.check_version(entry, data.version)
     if entry.status != TimesheetStatus.SUBMITTED:
         raise errors.ValidationFailed.field(
@@ -298,11 +305,29 @@ def update_entry(
     }
     if data.kind is not None:
         changes["kind"] = data.kind
-    if data.note is not None:
+    if data.note is not None and data.note.strip() != entry.note:
+        if not own:
+            raise errors.ValidationFailed.field(
+                "note", _("this note is the person's own: give your reason for the correction instead")
+            )
         changes["note"] = data.note.strip()
-    return writes.save_changes(
-        entry, changes, actor=actor, action="scheduling.update_time", expected_version=data.version
-    )
+    if data.decision_reason is not None:
+        if own:
+            raise errors.ValidationFailed.field(
+                "decision_reason", _("only a coordinator gives a reason for correcting someone's hours")
+            )
+        changes["decision_reason"] = data.decision_reason.strip()
+    version = entry.version
+    writes.save_changes(entry, changes, actor=actor, action="scheduling.update_time", expected_version=data.version)
+    if not own and entry.version != version:
+        _notify(
+            entry,
+            _("Your hours of %(date)s (%(unit)s) were corrected by your coordinator") % _words(entry),
+            moment,
+            suffix="corrected",
+            body=entry.decision_reason,
+        )
+    return entry
 
 
 # --- decisions -----------------------------------------------------------------------------
@@ -343,23 +368,27 @@ def approve(
 def reject(
     actor: Any, entry_id: int, data: schemas.TimesheetRejection, *, now: datetime | None = None
 ) -> TimesheetEntry:
-    """Refuse an entry, with the reason (kept in the note and the audit trail,
-    and sent to the person, who may enter the day again)."""
+    """Refuse an entry, with the reason (stored in `decision_reason`, apart from
+    the person's note; in the audit event of the decision; sent to the person,
+    who may enter the day again)."""
     moment = now or clock.now()
     entry = _locked(actor, entry_id)
     _check_decision(actor, entry, data.version)
-    reason = data.reason.strip()
+    reason = data.decision_reason.strip()
     if not reason:
-        raise errors.ValidationFailed.field("reason", _("say why the hours are rejected"))
-    note = (_("Rejected: %(reason)s") % {"reason": reason} + (f" · {entry.note}" if entry.note else ""))[:300]
+        raise errors.ValidationFailed.field("decision_reason", _("say why the hours are rejected"))
     writes.save_changes(
         entry,
-        {"status": TimesheetStatus.REJECTED, "decided_by": actor, "decided_at": moment, "note": note},
+        {
+            "status": TimesheetStatus.REJECTED,
+            "decided_by": actor,
+            "decided_at": moment,
+            "decision_reason": reason,
+        },
         actor=actor,
         action="scheduling.reject_time",
         expected_version=data.version,
     )
-    audit.record(actor=actor, action="scheduling.reject_time_reason", obj=entry, after={"reason": reason})
     _notify(
         entry,
         _("Your hours of %(date)s (%(unit)s) were rejected") % _words(entry),

@@ -1,6 +1,7 @@
 """Pages of rosters: the scheduling home, a roster's grid (edit a cell, pin,
-coverage per shift), generating it with the engine (progress chart, stop) and
-the result (unmet needs with their reasons, fairness, hours, labour cost)."""
+coverage per shift and per skill the needs ask for), generating it with the
+engine (progress chart, stop) and the result (unmet needs with their reasons,
+fairness, hours, labour cost)."""
 
 from __future__ import annotations
 

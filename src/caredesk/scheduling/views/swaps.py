@@ -4,6 +4,8 @@ approve or decline (after the rule check) and offer open shifts."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -15,12 +17,29 @@ from django.views.decorators.http import require_POST
 from caredesk.assignment.models import ShiftPattern
 from caredesk.core import errors, scoping
 from caredesk.scheduling.forms import publishing as forms
-from caredesk.scheduling.models import RosterEntry
+from caredesk.scheduling.models import OpenShiftStatus, RosterEntry
 from caredesk.scheduling.queries import publishing as q
 from caredesk.scheduling.services import publishing as pub
 from caredesk.scheduling.services import swaps as services
 from caredesk.scheduling.views.publishing import run_action
 from caredesk.web import forms_support
+from caredesk.workforce.models import Credential, StaffMember
+
+
+def _open_rows(user: Any, staff: StaffMember | None) -> list[dict[str, Any]]:
+    """Open shifts a person may claim, each with the skills it requires and those
+    the person lacks on its date (then it cannot be claimed, and the page says why)."""
+    if staff is None:
+        return []
+    credentials = list(Credential.objects.filter(staff=staff, revoked_at__isnull=True).select_related("type"))
+    return [
+        {
+            "shift": o,
+            "required": services.required_skills(o),
+            "missing": services.missing_skills(o, staff, credentials) if o.status == OpenShiftStatus.OPEN else [],
+        }
+        for o in q.open_shifts_for(user, staff)
+    ]
 
 
 @login_required
@@ -30,9 +49,11 @@ def home(request: HttpRequest) -> HttpResponse:
     context = {
         "staff": staff,
         "my_swaps": q.my_swaps(staff)[:50] if staff else [],
-        "open_shifts": q.open_shifts_for(user, staff) if staff else [],
+        "open_shifts": _open_rows(user, staff),
         "to_decide": q.swaps_to_decide(user)[:100],
-        "open_to_manage": q.open_shifts_to_manage(user)[:100],
+        "open_to_manage": [
+            {"shift": o, "required": services.required_skills(o)} for o in q.open_shifts_to_manage(user)[:100]
+        ],
         "is_manager": scoping.has_anywhere(user, "scheduling.manage"),
     }
     return render(request, "scheduling/swaps_home.html", context)

@@ -111,14 +111,17 @@ def edit(request: HttpRequest, timesheet_entry_id: int) -> HttpResponse:
     user = request.user
     entry = queries.entry(user, timesheet_entry_id)
     row = queries.entry_out(entry)
+    by_coordinator = entry.staff.user_id != user.pk
     form = forms.TimeEditForm(
         request.POST or None,
+        by_coordinator=by_coordinator,
         initial={
             "version": entry.version,
             "clock_in": row["local_clock_in"],
             "clock_out": row["local_clock_out"],
             "break_minutes": entry.break_minutes,
             "note": entry.note,
+            "decision_reason": entry.decision_reason,
         },
     )
     if request.method == "POST" and form.is_valid():
@@ -133,7 +136,8 @@ def edit(request: HttpRequest, timesheet_entry_id: int) -> HttpResponse:
                     clock_in=cd["clock_in"],
                     clock_out=cd["clock_out"],
                     break_minutes=cd["break_minutes"],
-                    note=cd["note"],
+                    note=cd.get("note"),
+                    decision_reason=cd.get("decision_reason"),
                 ),
             ),
         )
@@ -145,7 +149,13 @@ def edit(request: HttpRequest, timesheet_entry_id: int) -> HttpResponse:
     return render(
         request,
         "scheduling/timesheets_edit.html",
-        {"entry": entry, "row": row, "form": form, "editable": entry.status == TimesheetStatus.SUBMITTED},
+        {
+            "entry": entry,
+            "row": row,
+            "form": form,
+            "editable": entry.status == TimesheetStatus.SUBMITTED,
+            "by_coordinator": by_coordinator,
+        },
     )
 
 
@@ -313,7 +323,7 @@ def reject(request: HttpRequest, timesheet_entry_id: int) -> HttpResponse:
         lambda cd: services.reject(
             request.user,
             timesheet_entry_id,
-            schemas.TimesheetRejection(version=cd["version"], reason=cd["reason"]),
+            schemas.TimesheetRejection(version=cd["version"], decision_reason=cd["decision_reason"]),
         ),
     )
 
