@@ -71,9 +71,9 @@ def work_pattern(ix: Indexed, e: int, seconds: float, seed: int = 0, workers: in
         day_minutes[d] = sum(L * y for L, y in ys.items())
     total = sum(minutes)
     known = ix.history[e]
-    for k, mx in ix.windows[e]:
-        for d0 in range(-min(k - 1, len(known)), H):
-            inside = [day_minutes[d] for d in range(max(0, d0), min(H, d0 + k)) if d in day_minutes]
+    for span, mx in ix.windows[e]:
+        for d0 in range(-min(span - 1, len(known)), H):
+            inside = [day_minutes[d] for d in range(max(0, d0), min(H, d0 + span)) if d in day_minutes]
             before = sum(ix.length[s] for s in known[len(known) + d0 :] if s != OFF) if d0 < 0 else 0
             if inside:
                 m.add(sum(inside) + before <= mx)
