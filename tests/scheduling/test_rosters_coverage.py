@@ -220,3 +220,165 @@ def test_published_grid_queries_do_not_grow_with_the_staff(unit: dict[str, Any])
         h.credential(person, unit["ccrn"], issued=D - timedelta(days=100), expires=None)
         rows.append({"staff_id": person.pk, "date": D.isoformat(), "pattern_id": unit["day"].pk})
     assert _count(lambda: pub_queries.grid(r, rows)) == small
+
+
+# --- the same rows over the API and in the exports -------------------------------------------
+
+
+def _week(unit: dict[str, Any]) -> None:
+    """Monday day: senior (charge), junior, certified (CCRN); Tuesday day: certified only."""
+    r, day = unit["roster"], unit["day"]
+    for person in (unit["senior"], unit["junior"], unit["certified"]):
+        h.entry(r, person, D, day)
+    h.entry(r, unit["certified"], D1, day)
+
+
+def _items(items: list[dict[str, Any]]) -> dict[tuple[str, str, str], dict[str, Any]]:
+    return {(x["shift"], x["skill"], x["date"]): x for x in items}
+
+
+def test_api_grid_has_the_skill_rows(api: Any, unit: dict[str, Any]) -> None:
+    world, r = unit["world"], unit["roster"]
+    _week(unit)
+    got = api.get(f"/scheduling/rosters/{r.pk}", user=world.coordinator_a)
+    assert got.status_code == 200, got.content
+    body = got.json()
+    assert len(body["coverage"]) == 14 and {x["skill"] for x in body["coverage"]} == {""}
+    total = _items(body["coverage"])[("day", "", D.isoformat())]
+    assert total == {
+        "pattern_id": unit["day"].pk,
+        "shift": "day",
+        "skill": "",
+        "label": "Day",
+        "date": D.isoformat(),
+        "assigned": 3,
+        "minimum": 3,
+        "preferred": 4,
+        "below_minimum": False,
+        "missing": 0,
+        "below_preferred": True,
+    }
+    skills = _items(body["skill_coverage"])
+    assert len(body["skill_coverage"]) == 7 * 3  # day: charge and critical care; night: charge
+    monday, tuesday = skills[("day", "charge", D.isoformat())], skills[("day", "charge", D1.isoformat())]
+    assert monday["label"] == "Charge nurse" and (monday["assigned"], monday["minimum"]) == (1, 1)
+    assert not monday["below_minimum"]
+    assert (tuesday["assigned"], tuesday["below_minimum"], tuesday["missing"]) == (0, True, 1)
+    crit = skills[("day", "critical_care", D1.isoformat())]
+    assert crit["label"] == "Critical care nursing certification (CCRN)"
+    assert (crit["assigned"], crit["minimum"], crit["preferred"], crit["below_minimum"]) == (1, 2, None, True)
+    assert skills[("day", "critical_care", D.isoformat())]["minimum"] is None  # no need on Monday
+    assert skills[("night", "charge", D.isoformat())]["below_minimum"]
+
+
+def test_api_grid_queries_do_not_grow_with_the_staff(api: Any, unit: dict[str, Any]) -> None:
+    world, r = unit["world"], unit["roster"]
+    url = f"/scheduling/rosters/{r.pk}"
+    _grow(unit, 0, 2)
+    api.get(url, user=world.coordinator_a)
+    small = _count(lambda: api.get(url, user=world.coordinator_a))
+    _grow(unit, 2, 8)
+    got = api.get(url, user=world.coordinator_a).json()
+    assert _items(got["skill_coverage"])[("day", "critical_care", D1.isoformat())]["assigned"] == 10
+    assert _count(lambda: api.get(url, user=world.coordinator_a)) == small
+
+
+def test_api_publication_has_the_published_skill_rows(api: Any, unit: dict[str, Any]) -> None:
+    world, r = unit["world"], unit["roster"]
+    h.entry(r, unit["junior"], D1, unit["day"])  # the working copy differs; the published version counts
+    status = api.get(f"/scheduling/rosters/{r.pk}/publication", user=world.coordinator_a).json()
+    assert status["published_version"] == 0 and status["coverage"] == [] and status["skill_coverage"] == []
+    _publish(unit)
+    status = api.get(f"/scheduling/rosters/{r.pk}/publication", user=world.nurse_a)
+    assert status.status_code == 200, status.content
+    body = status.json()
+    totals = _items(body["coverage"])
+    assert [totals[("day", "", d.isoformat())]["assigned"] for d in (D, D1)] == [2, 1]
+    skills = _items(body["skill_coverage"])
+    charge = [skills[("day", "charge", d.isoformat())] for d in (D, D1)]
+    assert [c["assigned"] for c in charge] == [1, 0] and [c["below_minimum"] for c in charge] == [False, True]
+    assert skills[("day", "critical_care", D1.isoformat())]["assigned"] == 1
+
+
+def _sheet(content: bytes) -> Any:
+    import io
+
+    from openpyxl import load_workbook
+
+    return load_workbook(io.BytesIO(content)).active
+
+
+def test_excel_export_has_the_skill_rows_under_the_people(client: Any, unit: dict[str, Any]) -> None:
+    from caredesk.scheduling import exports
+
+    world, r = unit["world"], unit["roster"]
+    _week(unit)
+    client.force_login(world.coordinator_a)
+    got = client.get(reverse("scheduling:publishing_export_xlsx", args=[r.pk]))
+    assert got.status_code == 200
+    ws = _sheet(got.content)
+    labels = [ws.cell(row=k, column=1).value for k in range(1, ws.max_row + 1)]
+    people = [str(unit[k]) for k in ("senior", "junior", "certified")]
+    coverage = [
+        "day – Day",
+        "day – Day: Charge nurse",
+        "day – Day: Critical care nursing certification (CCRN)",
+        "night – Night",
+        "night – Night: Charge nurse",
+    ]
+    at = {label: k for k, label in enumerate(labels, start=1) if label}
+    assert all(at[p] < at["Coverage"] < at[coverage[0]] for p in people)
+    assert [labels[at[coverage[0]] - 1 + k] for k in range(5)] == coverage  # in the page's order
+
+    def row(label: str) -> list[Any]:
+        return [ws.cell(row=at[label], column=c).value for c in range(2, 10)]
+
+    # Monday, Tuesday, ... then the "Shifts" column holds the days short
+    assert row("day – Day")[:3] == ["*3/3–4", "!1/3–4", "!0/3–4"]
+    assert row("day – Day: Charge nurse")[:2] == ["1/1", "!0/1"] and row("day – Day: Charge nurse")[7] == (
+        "! 6 days short"
+    )
+    crit = row("day – Day: Critical care nursing certification (CCRN)")
+    assert crit[:3] == [1, "!1/2", 0] and crit[7] == "! 1 day short"  # no need on Monday or Wednesday
+    assert row("night – Night: Charge nurse")[0] == "!0/1"
+    # the shortfall is marked in text ("!") and by the fill; the preferred level by "*" and a lighter fill
+    charge = at["day – Day: Charge nurse"]
+    assert ws.cell(row=charge, column=3).fill.fgColor.rgb.endswith(exports.SHORT_FILL)
+    assert ws.cell(row=charge, column=2).fill.fgColor.rgb.endswith("000000")  # met: no fill
+    assert ws.cell(row=at["day – Day"], column=2).fill.fgColor.rgb.endswith(exports.UNDER_PREFERRED_FILL)
+    assert any(isinstance(x, str) and x.startswith("Coverage: on the shift") for x in labels)  # the legend
+
+
+def test_pdf_export_has_the_same_rows(client: Any, unit: dict[str, Any]) -> None:
+    """The HTML the PDF is printed from (checked without Pango); the PDF itself is
+    tested in test_publishing_pages when WeasyPrint can run."""
+    from caredesk.scheduling import exports
+    from caredesk.scheduling.services import publishing as pub
+
+    r = unit["roster"]
+    _week(unit)
+    html = exports.pdf_html(r, pub.working_snapshot(r), label="working copy")
+    foot = html[html.index("<tfoot>") : html.index("</tfoot>")]
+    for shift, skill in (("day", ""), ("day", "charge"), ("day", "critical_care"), ("night", ""), ("night", "charge")):
+        assert f'data-shift="{shift}" data-skill="{skill}"' in foot
+    assert "Charge nurse" in foot and "Critical care nursing certification (CCRN)" in foot
+    assert '<span aria-hidden="true">!</span>0/1' in foot  # Tuesday: no charge nurse, marked in text
+    assert '<span aria-hidden="true">*</span>3/3' in foot and "below the minimum" in foot
+    assert "6 days short" in foot
+    assert "! below the minimum (red)" in html  # the legend
+    assert ".table-danger" in html and ".visually-hidden" in html  # the page's classes styled for print
+
+
+def test_exports_queries_do_not_grow_with_the_staff(unit: dict[str, Any]) -> None:
+    from caredesk.scheduling import exports
+    from caredesk.scheduling.services import publishing as pub
+
+    r = unit["roster"]
+    _grow(unit, 0, 2)
+    rows = pub.working_snapshot(r)
+    small_xlsx = _count(lambda: exports.xlsx(r, rows, label="x"))
+    small_html = _count(lambda: exports.pdf_html(r, rows, label="x"))
+    _grow(unit, 2, 8)
+    rows = pub.working_snapshot(r)
+    assert _count(lambda: exports.xlsx(r, rows, label="x")) == small_xlsx
+    assert _count(lambda: exports.pdf_html(r, rows, label="x")) == small_html

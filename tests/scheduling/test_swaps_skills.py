@@ -145,3 +145,17 @@ def test_page_shows_the_skill_and_why_one_cannot_claim(
         assert f'id="open-missing-{shift.pk}"' not in page
         client.post(reverse("scheduling:swaps_claim", args=[shift.pk]))
         assert OpenShift.objects.get(pk=shift.pk).status == "claimed"
+
+
+def test_api_open_shift_lists_its_required_skills(api: Any, world: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    no_problems(monkeypatch)
+    w = _published_with_skill(world, ["critical_care"])
+    with time_machine.travel(NOW, tick=False):
+        body = {"roster_id": w.roster.pk, "date": D2.isoformat(), "pattern_id": w.day.pk, "skill": "charge"}
+        r = api.post("/scheduling/open-shifts", body, user=world.coordinator_a)
+        assert r.status_code == 201, r.content
+        assert r.json()["skill"] == "charge" and r.json()["required_skills"] == ["charge", "critical_care"]
+        plain = swaps.post_open_shift(world.coordinator_a, w.roster.pk, D2, w.night.pk, now=NOW)
+        listed = {o["id"]: o for o in api.get("/scheduling/open-shifts", user=w.cid_user).json()}
+        assert listed[r.json()["id"]]["required_skills"] == ["charge", "critical_care"]
+        assert listed[plain.pk]["required_skills"] == []  # the night shift asks for nothing special

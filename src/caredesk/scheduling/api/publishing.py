@@ -1,5 +1,6 @@
 """Publishing over the JSON API: publish (refused while a hard rule is broken),
-the published versions, the changes since the last one, re-plan, my shifts."""
+the published versions, what is published (with its coverage per shift and
+skill, as on the published grid) and the changes since, re-plan, my shifts."""
 
 from datetime import date
 from typing import Any
@@ -9,6 +10,7 @@ from ninja import Query, Router, Schema
 
 from caredesk.core import errors
 from caredesk.core.api_support import ERRORS
+from caredesk.scheduling.api.rosters import coverage_fields
 from caredesk.scheduling.models import Roster, RosterVersion
 from caredesk.scheduling.queries import publishing as q
 from caredesk.scheduling.schemas import publishing as schemas
@@ -30,6 +32,7 @@ def version_out(v: RosterVersion) -> dict[str, Any]:
 
 
 def status_out(roster: Roster, *, with_changes: bool) -> dict[str, Any]:
+    published = q.grid(roster, q.published_rows(roster))["coverage_rows"] if roster.published_version else []
     return {
         "roster_id": roster.pk,
         "status": roster.status,
@@ -38,6 +41,7 @@ def status_out(roster: Roster, *, with_changes: bool) -> dict[str, Any]:
         "published_at": roster.published_at,
         "has_unpublished_changes": roster.has_unpublished_changes,
         "changes": q.diff(roster) if with_changes else [],
+        **coverage_fields(published),
     }
 
 
@@ -53,7 +57,8 @@ def publish(request: HttpRequest, roster_id: int, data: schemas.PublishRequest):
 
 @router.get("/rosters/{roster_id}/publication", response={200: schemas.PublishStatusRead, **ERRORS})
 def publication(request: HttpRequest, roster_id: int):  # type: ignore[no-untyped-def]
-    """What is published, and (for managers) who changes on which days in the working copy."""
+    """What is published and its coverage per shift and skill, and (for managers) who changes
+    on which days in the working copy."""
     roster = q.roster_for_viewer(request.user, roster_id)
     return status_out(roster, with_changes=q.may_manage(request.user, roster))
 

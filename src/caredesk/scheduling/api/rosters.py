@@ -1,9 +1,11 @@
-"""Rosters over the JSON API: list, create, the grid, generate (a background
-run), its progress, stop, edit a cell (with the roster's version), pin, and the
-rule check of a change before making it."""
+"""Rosters over the JSON API: list, create, the grid (with the page's coverage
+rows: per shift, and per skill a need or the skill mix asks for), generate (a
+background run), its progress, stop, edit a cell (with the roster's version),
+pin, and the rule check of a change before making it."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.http import HttpRequest
@@ -44,6 +46,36 @@ def entry_out(e: RosterEntry) -> dict[str, Any]:
         "shift": e.pattern.code,
         "pinned": e.pinned,
         "source": e.source,
+    }
+
+
+def coverage_out(rows: Iterable[queries.CoverageRow]) -> list[dict[str, Any]]:
+    """The coverage rows of the grid (`queries.coverage_rows`), one item per shift, skill and day."""
+    return [
+        {
+            "pattern_id": row.pattern.pk,
+            "shift": row.pattern.code,
+            "skill": row.skill,
+            "label": row.label,
+            "date": c.day,
+            "assigned": c.assigned,
+            "minimum": c.minimum,
+            "preferred": c.preferred,
+            "below_minimum": c.short,
+            "missing": c.missing,
+            "below_preferred": c.under_preferred,
+        }
+        for row in rows
+        for c in row.cells
+    ]
+
+
+def coverage_fields(rows: Iterable[queries.CoverageRow]) -> dict[str, list[dict[str, Any]]]:
+    """`coverage` (everyone on each shift) and `skill_coverage` (one row per required skill)."""
+    rows = list(rows)
+    return {
+        "coverage": coverage_out(r for r in rows if not r.skill),
+        "skill_coverage": coverage_out(r for r in rows if r.skill),
     }
 
 
@@ -96,18 +128,7 @@ def get_roster(request: HttpRequest, roster_id: int) -> dict[str, Any]:
         "people": [{"staff_id": r.staff.pk, "name": str(r.staff), "discipline": r.staff.discipline} for r in g.rows],
         "entries": [entry_out(c.entry) for r in g.rows for c in r.cells if c.entry],
         "problems": [p.as_dict() for p in g.problems] if manage else [],
-        "coverage": [
-            {
-                "pattern_id": p.pk,
-                "shift": p.code,
-                "date": c.day.isoformat(),
-                "assigned": c.assigned,
-                "minimum": c.minimum,
-                "preferred": c.preferred,
-            }
-            for p, cells in g.coverage
-            for c in cells
-        ],
+        **coverage_fields(g.coverage_rows),
     }
 
 

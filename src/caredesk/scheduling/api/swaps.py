@@ -48,6 +48,7 @@ def open_out(o: OpenShift) -> dict[str, Any]:
         "pattern_id": o.pattern_id,
         "shift": o.pattern.name,
         "skill": o.skill,
+        "required_skills": services.required_skills(o),
         "note": o.note,
         "status": o.status,
         "claimed_by_id": o.claimed_by_id,

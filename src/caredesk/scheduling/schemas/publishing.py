@@ -7,6 +7,8 @@ import datetime as dt
 from ninja import Schema
 from pydantic import Field
 
+from caredesk.scheduling.schemas.rosters import RosterCoverageRead
+
 
 class PublishRequest(Schema):
     version: int = Field(description="The roster's version the coordinator saw (409 if it changed since).")
@@ -55,6 +57,12 @@ class PublishStatusRead(Schema):
     published_at: dt.datetime | None
     has_unpublished_changes: bool
     changes: list[PublishPersonChanges]
+    coverage: list[RosterCoverageRead] = Field(
+        description="The published version: everyone on each shift each day, against its need (empty if none)."
+    )
+    skill_coverage: list[RosterCoverageRead] = Field(
+        description="The published version: per shift, day and required skill, those on it holding it."
+    )
 
 
 class ReplanRead(Schema):
@@ -144,6 +152,9 @@ class OpenShiftRead(Schema):
     pattern_id: int
     shift: str
     skill: str
+    required_skills: list[str] = Field(
+        description="Every skill one must hold on the day to take it: the shift pattern's and the skill-mix need's."
+    )
     note: str
     status: str
     claimed_by_id: int | None

@@ -6,6 +6,7 @@ from datetime import date, datetime
 from typing import Any
 
 from ninja import Schema
+from pydantic import Field
 
 
 class RosterCreateIn(Schema):
@@ -49,11 +50,31 @@ class RosterPersonRead(Schema):
     discipline: str
 
 
+class RosterCoverageRead(Schema):
+    """One shift on one day: everyone on it (`skill` ""), or those on it holding
+    `skill` that day, against the need (or the skill-mix rule) for it."""
+
+    pattern_id: int
+    shift: str = Field(description="The shift pattern's code.")
+    skill: str = Field(description='The skill counted ("" for everyone on the shift).')
+    label: str = Field(description="The shift's name (totals) or the skill in words.")
+    date: date
+    assigned: int = Field(description="People on the shift (with the skill, for a skill row).")
+    minimum: int | None = Field(description="The minimum asked for, if any.")
+    preferred: int | None = Field(description="The preferred number, if any.")
+    below_minimum: bool
+    missing: int = Field(description="People missing to reach the minimum (0 when met or none).")
+    below_preferred: bool
+
+
 class RosterGridRead(RosterRead):
     people: list[RosterPersonRead]
     entries: list[RosterCellRead]
     problems: list[RosterProblemRead]
-    coverage: list[dict[str, Any]]
+    coverage: list[RosterCoverageRead] = Field(description="Everyone on each shift each day, against its need.")
+    skill_coverage: list[RosterCoverageRead] = Field(
+        description="Per shift, day and skill a need or an active skill-mix rule asks for: those on it holding it."
+    )
 
 
 class RosterGenerateIn(Schema):
