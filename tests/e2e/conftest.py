@@ -188,13 +188,19 @@ def browser() -> Iterator[Any]:
             chromium.close()
 
 
-@pytest.fixture
-def page(browser: Any) -> Iterator[Any]:
-    """A fresh page (own cookies) at 1280x800, in English unless the user chooses otherwise."""
-    context = browser.new_context(viewport=VIEWPORT, locale="en-US")
+@contextlib.contextmanager
+def fresh_page(browser: Any, **options: Any) -> Iterator[Any]:
+    """A page in its own browser context (own cookies), closed afterwards."""
+    context = browser.new_context(**options)
     context.set_default_timeout(10_000)
-    pg = context.new_page()
     try:
-        yield pg
+        yield context.new_page()
     finally:
         context.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    """A fresh page at 1280x800, in English unless the user chooses otherwise."""
+    with fresh_page(browser, viewport=VIEWPORT, locale="en-US") as pg:
+        yield pg

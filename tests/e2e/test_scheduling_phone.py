@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from tests.e2e.conftest import fresh_page
 from tests.e2e.test_browser import expect, log_in
 
 pytestmark = pytest.mark.e2e
@@ -32,13 +33,8 @@ SITE_ZONE = ZoneInfo("America/New_York")  # the demo hospital's, where the ICU i
 @pytest.fixture
 def phone(browser: Any) -> Iterator[Any]:
     """A fresh page the size of a phone, with touch, in English."""
-    context = browser.new_context(viewport=PHONE, locale="en-US", is_mobile=True, has_touch=True)
-    context.set_default_timeout(10_000)
-    pg = context.new_page()
-    try:
+    with fresh_page(browser, viewport=PHONE, locale="en-US", is_mobile=True, has_touch=True) as pg:
         yield pg
-    finally:
-        context.close()
 
 
 def assert_fits(page: Any) -> None:
