@@ -25,6 +25,7 @@ from caredesk.scheduling.models import (
     SwapStatus,
 )
 from caredesk.scheduling.services import publishing as pub
+from caredesk.scheduling.services import swaps
 from caredesk.workforce.models import StaffMember
 
 
@@ -215,17 +216,7 @@ def versions(roster: Roster) -> QuerySet[RosterVersion]:
 
 
 def _swaps() -> QuerySet[SwapRequest]:
-    return SwapRequest.objects.select_related(
-        "roster",
-        "roster__unit",
-        "roster__unit__site",
-        "entry",
-        "entry__pattern",
-        "their_entry",
-        "their_entry__pattern",
-        "requester__user",
-        "colleague__user",
-    )
+    return SwapRequest.objects.select_related(*swaps.SWAP_RELATED)
 
 
 def my_swaps(staff: StaffMember) -> QuerySet[SwapRequest]:

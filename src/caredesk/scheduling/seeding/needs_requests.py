@@ -54,7 +54,7 @@ def run(ctx: SeedContext) -> None:
         _seed_site(ctx, rng, hospital, suffix, now)
 
 
-def _manager(site: Site, unit: Unit) -> Any:
+def unit_manager(site: Site, unit: Unit) -> Any:
     """Who the demo acts as: the unit's coordinator, else the site's director."""
     for role, unit_filter in ((Role.COORDINATOR, {"unit": unit}), (Role.DIRECTOR, {"unit__isnull": True})):
         grant = (
@@ -72,7 +72,7 @@ def _seed_site(ctx: SeedContext, rng: random.Random, site: Site, suffix: str, no
     today = clock.to_zone(now, site.time_zone).date()
     start = today - timedelta(days=today.weekday()) - timedelta(days=DAYS_BACK)
     for unit in Unit.objects.filter(site=site, code__in=UNITS).select_related("site", "ratio_pack").order_by("pk"):
-        actor = _manager(site, unit)
+        actor = unit_manager(site, unit)
         if actor is None or not ShiftPattern.objects.filter(unit=unit, is_active=True).exists():
             continue
         if not StaffingNeed.objects.filter(unit=unit).exists():

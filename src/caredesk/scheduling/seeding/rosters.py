@@ -10,14 +10,13 @@ import math
 from datetime import timedelta
 from typing import Any
 
-from caredesk.accounts.models import RoleGrant
 from caredesk.assignment.models import ShiftPattern
 from caredesk.core import clock, errors
-from caredesk.core.roles import Role
 from caredesk.core.seeding import SeedContext
 from caredesk.org.models import Site, Unit
 from caredesk.scheduling import engine, tasks
 from caredesk.scheduling.models import Roster, RosterStatus, StaffingNeed
+from caredesk.scheduling.seeding.needs_requests import unit_manager
 from caredesk.scheduling.services import rosters as services
 
 UNITS = ("ICU", "4W")
@@ -25,19 +24,6 @@ PUBLISHED = ("ICU",)
 DAYS = 28
 SECONDS = 8
 WORKERS = 2
-
-
-def _manager(site: Site, unit: Unit) -> Any:
-    for role, unit_filter in ((Role.COORDINATOR, {"unit": unit}), (Role.DIRECTOR, {"unit__isnull": True})):
-        grant = (
-            RoleGrant.objects.filter(site=site, role=role, revoked_at__isnull=True, **unit_filter)
-            .select_related("user")
-            .order_by("pk")
-            .first()
-        )
-        if grant is not None:
-            return grant.user
-    return None
 
 
 def simple_needs(unit: Unit, first: Any, days: int) -> int:
@@ -81,7 +67,7 @@ def _seed_site(ctx: SeedContext, site: Site, now: Any) -> None:
     monday = today - timedelta(days=today.weekday())
     publish = _publisher()
     for unit in Unit.objects.filter(site=site, code__in=UNITS).select_related("site").order_by("pk"):
-        actor = _manager(site, unit)
+        actor = unit_manager(site, unit)
         if actor is None or not ShiftPattern.objects.filter(unit=unit, is_active=True).exists():
             continue
         if Roster.objects.filter(unit=unit, start_date=monday).exclude(status=RosterStatus.ARCHIVED).exists():

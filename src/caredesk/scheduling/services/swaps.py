@@ -145,23 +145,22 @@ def propose_swap(
     return swap
 
 
+#: what every page, API answer and decision about a swap reads with it
+SWAP_RELATED = (
+    "roster",
+    "roster__unit",
+    "roster__unit__site",
+    "entry",
+    "entry__pattern",
+    "their_entry",
+    "their_entry__pattern",
+    "requester__user",
+    "colleague__user",
+)
+
+
 def _swap(actor: Any, swap_id: int) -> SwapRequest:
-    swap = (
-        SwapRequest.objects.select_for_update(of=("self",))
-        .select_related(
-            "roster",
-            "roster__unit",
-            "roster__unit__site",
-            "entry",
-            "entry__pattern",
-            "their_entry",
-            "their_entry__pattern",
-            "requester__user",
-            "colleague__user",
-        )
-        .filter(pk=swap_id)
-        .first()
-    )
+    swap = SwapRequest.objects.select_for_update(of=("self",)).select_related(*SWAP_RELATED).filter(pk=swap_id).first()
     if swap is None:
         raise errors.NotFound()
     staff = StaffMember.objects.filter(user_id=getattr(actor, "pk", 0) or 0).first()
