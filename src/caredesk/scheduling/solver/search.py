@@ -20,13 +20,15 @@ import math
 import random
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 
 from ortools.sat.python import cp_model
 
-from .build import Built, build_model
+from .build import ELASTIC_WEIGHT, Built, build_model
 from .evaluate import evaluate
-from .indexed import OFF, Grid, Indexed, grid_from_roster, index_problem, roster_from_grid
+from .indexed import OFF, Grid, IDemand, Indexed, grid_from_roster, index_problem, roster_from_grid
 from .model import Problem, Progress, SolveParams, SolveResult, Status
 from .pattern import work_pattern
 
@@ -52,10 +54,10 @@ PARALLEL_LANES = True
 #: floor (share of the mean weight) that keeps every arm in play
 BANDIT_RATE = 0.3
 BANDIT_FLOOR = 0.2
-#: construction re-solves each new row for the objective (cover left by the
-#: rows before it); measured at 30-60 s: Instance12 5044/5464 against
-#: 6116/6082 without, Instance20 18428 against 31382
-GREEDY_ROWS = True
+#: construction solves each row for its effect on the rows before it (cover
+#: left, requests) when the budget gives each row this many seconds, else it
+#: only looks for feasible rows (Instance24 at 60 s)
+GREEDY_ROW_SECONDS = 0.2
 
 
 @dataclass
@@ -110,6 +112,36 @@ class _State:
             return False
         with self.lock:
             return self._accept(grid, ev.objective)
+
+    def offer_region(self, base: Grid, free: list[list[bool]], candidate: Grid) -> int | None:
+        """Offer a neighbourhood's solution found from ``base``; returns its
+        objective if it was feasible.  When another lane has replaced the
+        incumbent meanwhile, the freed cells are carried over onto the new
+        incumbent (both lanes' gains kept when the merged roster is feasible
+        and better) rather than the candidate undoing the other lane's work."""
+        ev = evaluate(self.ix, candidate)
+        if not ev.feasible:
+            self.note(f"rejected infeasible candidate: {ev.violations[:2]}")
+            return None
+        with self.lock:
+            current = self.grid
+            if current is base or current is None:
+                self._accept(candidate, ev.objective)
+                return ev.objective
+        assert current is not None
+        merged = [row[:] for row in current]
+        for e, row in enumerate(free):
+            for d, is_free in enumerate(row):
+                if is_free:
+                    merged[e][d] = candidate[e][d]
+        ev_merged = evaluate(self.ix, merged)
+        with self.lock:
+            best = self.objective
+            if ev_merged.feasible and (best is None or ev_merged.objective < best) and self.grid is current:
+                self._accept(merged, ev_merged.objective)
+            elif best is None or ev.objective < best:
+                self._accept(candidate, ev.objective)
+        return ev.objective
 
     def _accept(self, grid: Grid, objective: int) -> bool:
         ev_objective = objective
@@ -253,22 +285,27 @@ def _fast_solver(params: SolveParams, seconds: float, seed: int) -> cp_model.CpS
 
 
 def _construct(st: _State, budget: float) -> None:
-    """Person-by-person construction of a feasible roster, then a greedy pass.
+    """Person-by-person construction of a feasible roster, greedy for the
+    objective.
 
     All the benchmark's hard rules are per person, so one person's row solved
     on its own (hard rules only, no cover) is feasible whenever that person's
-    rules are; rows are independent, so they are found in parallel, one thread
-    per core.  Hard minimum cover couples people; the roster is accepted only
-    if it holds.  Then, within the budget, each row in turn is re-solved for
-    the objective with the rows before it in place and the rows after it off
-    (a greedy pass: each person covers what the people before left).
+    rules are; rows are found in parallel, one thread per core.  Once a row is
+    feasible it is re-solved, with it as the hint, for its marginal effect on
+    the rows built before it (cover each of its cells would fill or overfill,
+    its requests): each person covers what the people before left.  Hard
+    minimum cover couples people; the roster is accepted only if it holds.
     """
     ix = st.ix
     end_time = time.monotonic() + budget
     rows: list[list[int] | None] = [None] * ix.E
     todo = list(range(ix.E))
     lock = threading.Lock()
-    lanes = max(1, min(st.total_workers, ix.E))
+    # greedy rows one after the other, each solve on every core; rows for
+    # feasibility only (too little time per row) in parallel, one per core
+    greedy = budget / ix.E >= GREEDY_ROW_SECONDS
+    lanes = 1 if greedy else max(1, min(st.total_workers, ix.E))
+    counts: dict[tuple[int, int], int] = {}  # (day, shift) -> people on it among the rows done
 
     def worker() -> None:
         while not st.stop:
@@ -276,13 +313,19 @@ def _construct(st: _State, budget: float) -> None:
                 if not todo:
                     return
                 e = todo.pop(0)
+                per = max(0.1, lanes * (end_time - time.monotonic()) / (len(todo) + 1))
             blank: Grid = [[OFF] * ix.H for _ in range(ix.E)]
-            found = _construct_row(st, blank, e, max(0.1, (end_time - time.monotonic()) / max(1, len(todo))), lanes)
+            objective = partial(_marginal_objective, ix, e=e, rows=rows, counts=counts) if greedy else None
+            found = _construct_row(st, blank, e, per, lanes, objective)
             if found is None:
                 st.note(f"construct: no row for {ix.staff_ids[e]}")
                 st.stop_construction = True
                 return
-            rows[e] = found[e]
+            with lock:
+                rows[e] = found[e]
+                for d, sh in enumerate(found[e]):
+                    if sh != OFF:
+                        counts[(d, sh)] = counts.get((d, sh), 0) + 1
             if st.stop_construction:
                 return
 
@@ -294,38 +337,98 @@ def _construct(st: _State, budget: float) -> None:
         t.join()
     if any(r is None for r in rows):
         return
-    built_rows = [r for r in rows if r is not None]
-    st.note("construct: rows done")
-    grid: Grid = [[OFF] * ix.H for _ in range(ix.E)]
-    for n, e in enumerate(range(ix.E)):
-        grid[e] = list(built_rows[e])
-        per = (end_time - time.monotonic()) / (ix.E - n)
-        if GREEDY_ROWS and per > 0.05:
-            grid = _improve_row(st, grid, e, per)
+    grid: Grid = [list(r) for r in rows if r is not None]
     st.note("construct: done")
     st.offer(grid)
 
 
-def _improve_row(st: _State, grid: Grid, e: int, seconds: float) -> Grid:
-    """Greedy step of the construction: re-solve person ``e``'s row for the
-    objective, everyone else fixed (people not yet built are off), so that
-    each row covers what the rows before it left uncovered."""
-    ix = st.ix
-    free = [[False] * ix.H for _ in range(ix.E)]
-    free[e] = [True] * ix.H
-    built = build_model(ix, grid, free, elastic=True)
-    built.hint(grid)
-    solver = _fast_solver(st.params, min(max(0.05, seconds), max(0.05, st.left() - 0.2)), st.params.seed + e)
+def _marginal_objective(
+    ix: Indexed, built: Built, *, e: int, rows: list[list[int] | None], counts: dict[tuple[int, int], int]
+) -> cp_model.LinearExprT:
+    """The objective of person ``e``'s row with the rows built so far fixed
+    and the others off: each cell's change to the cover cost of its day and
+    shift (one person moves a count by at most one, so this is exact), and
+    the person's requests.  Linear in the row's cells, so cheap to build."""
+
+    def cost(dm: IDemand, n: int) -> int:
+        c = 0
+        if n < dm.minimum:
+            c += (ELASTIC_WEIGHT if dm.minimum_weight is None else dm.minimum_weight) * (dm.minimum - n)
+        if dm.preferred is not None:
+            c += dm.under_weight * max(0, dm.preferred - n) + dm.over_weight * max(0, n - dm.preferred)
+        return c
+
+    terms = []
+    for dm in ix.demands:
+        v = built.x.get((e, dm.day), {}).get(dm.shift)
+        if v is None or (dm.eligible is not None and e not in dm.eligible):
+            continue
+        if dm.eligible is None:
+            n = counts.get((dm.day, dm.shift), 0)
+        else:
+            n = sum(1 for f in dm.eligible if (row := rows[f]) is not None and row[dm.day] == dm.shift)
+        delta = cost(dm, n + 1) - cost(dm, n)
+        if delta:
+            terms.append(delta * v)
+    for r in ix.requests:
+        if r.staff != e:
+            continue
+        cell = built.work.get((e, r.day)) if r.shift is None else built.x.get((e, r.day), {}).get(r.shift)
+        if cell is not None:
+            terms.append((-r.weight if r.on else r.weight) * cell)
+    return sum(terms) if terms else 0  # type: ignore[return-value]
+
+
+def _construct_row(
+    st: _State,
+    grid: Grid,
+    e: int,
+    per: float,
+    lanes: int = 1,
+    objective: Callable[[Built], cp_model.LinearExprT] | None = None,
+) -> Grid | None:
+    """With an ``objective``: the best row for it that CP-SAT's portfolio
+    finds within ``per`` seconds; without one, or if none is found, any
+    feasible row (``_feasible_row``)."""
+    if objective is not None:
+        ix = st.ix
+        free = [[False] * ix.H for _ in range(ix.E)]
+        free[e] = [True] * ix.H
+        built = build_model(ix, grid, free, hard_only=True)
+        built.model.minimize(objective(built))
+        solver = _fast_solver(st.params, min(per, max(0.05, st.left() - 0.2)), st.params.seed + e)
+        solver.parameters.num_workers = max(1, st.params.workers)
+        code = solver.solve(built.model)
+        if st.params.log:
+            st.note(f"  row {e}: {solver.status_name(code)} {solver.objective_value:.0f} in {solver.wall_time:.2f}s")
+        if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return built.extract(solver, grid)
+    found, built = _feasible_row(st, grid, e, per, lanes)
+    if found is None or objective is None or st.left() < 0.5:
+        return found
+    # tight rows (Instance22): the objective from the feasible row as the hint
+    built.model.minimize(objective(built))
+    _hint_row(built, e, found[e])
+    solver = _fast_solver(st.params, min(per, max(0.05, st.left() - 0.2)), st.params.seed + e)
     solver.parameters.num_workers = max(1, st.params.workers)
     code = solver.solve(built.model)
     if st.params.log:
-        st.note(
-            f"  improve row {e}: {solver.status_name(code)} {solver.objective_value:.0f} in {solver.wall_time:.2f}s"
-        )
-    return built.extract(solver, grid) if code in (cp_model.OPTIMAL, cp_model.FEASIBLE) else grid
+        st.note(f"  row {e} from hint: {solver.status_name(code)} {solver.objective_value:.0f}")
+    return built.extract(solver, grid) if code in (cp_model.OPTIMAL, cp_model.FEASIBLE) else found
 
 
-def _construct_row(st: _State, grid: Grid, e: int, per: float, lanes: int = 1) -> Grid | None:
+def _hint_row(built: Built, e: int, row: list[int]) -> None:
+    """Hint the cells of person ``e``'s row (replacing any hint)."""
+    built.model.clear_hints()
+    for (_, d), xs in built.x.items():
+        for s, v in xs.items():
+            built.model.add_hint(v, 1 if row[d] == s else 0)
+        w = built.work.get((e, d))
+        if w is not None and all(w.index != v.index for v in xs.values()):
+            built.model.add_hint(w, 0 if row[d] == OFF else 1)
+
+
+def _feasible_row(st: _State, grid: Grid, e: int, per: float, lanes: int = 1) -> tuple[Grid | None, Built]:
     """Steps, cheapest first (measured on rows of Instance20/22/24):
 
     1. the row's hard rules only, no objective, CP-SAT's 2-worker portfolio
@@ -403,9 +506,9 @@ def _construct_row(st: _State, grid: Grid, e: int, per: float, lanes: int = 1) -
         if found is not None:
             if i == 1:
                 st.pattern_first = not st.pattern_first
-            return found
+            return found, built
         if st.left() < 0.5:
-            return None
+            return None, built
     if pattern is not None:
         for d, length in enumerate(pattern):
             if (e, d) in built.work:
@@ -413,8 +516,8 @@ def _construct_row(st: _State, grid: Grid, e: int, per: float, lanes: int = 1) -
     for k in range(2):
         found = attempt(portfolio(max(3.0, 3 * per) * (1 + 2 * k), st.params.seed + e + k + 1))
         if found is not None or st.left() < 0.5:
-            return found
-    return None
+            return found, built
+    return None, built
 
 
 def _shortfalls(ix: Indexed, grid: Grid) -> list[tuple[int, int]]:
@@ -463,7 +566,10 @@ def _neighbourhood(
         rest = [e for e in range(E) if e not in set(picked)]
         return picked + rng.sample(rest, min(len(rest), k - len(picked)))
 
-    if kind in ("days", "types"):
+    if kind == "row":
+        for e in people(1):
+            free[e] = [True] * H
+    elif kind in ("days", "types"):
         ln = max(2, min(H, int(cells / E)))
         a = window(ln)
         for e in range(E):
@@ -540,7 +646,10 @@ def _lns(st: _State, lane: int = 0) -> None:
     # repairs rosters whose work days are right but whose shift types are not
     # (Instance22's first roster: 3 600 people over cover on some shifts
     # while 2 600 are missing on others)
-    kinds = ["days", "staff", "block", "types"]
+    # "row": one person over the whole horizon against everyone else's rows,
+    # with the construction's linear row objective (no cover model: cheap on
+    # a year of 150 people, where "staff" neighbourhoods time out)
+    kinds = ["days", "staff", "block", "types", "row"]
     # the shift-type repair frees whole windows; targeting adds nothing to it
     bandit = _Bandit([(k, t) for k in kinds for t in ((False,) if k == "types" else (False, True))])
     total_cells = ix.E * ix.H
@@ -550,18 +659,21 @@ def _lns(st: _State, lane: int = 0) -> None:
     per_iter = min(5.0, max(0.5, st.params.time_limit / ITER_DIVISOR))
     while st.left() > 0.3 and not st.optimal and not st.stop:
         it += 1
-        base = st.grid
-        assert base is not None
+        with st.lock:
+            base, before = st.grid, st.objective
+        assert base is not None and before is not None
         arm = bandit.pick(rng)
         kind, targeted = arm
         t_it = time.monotonic()
-        before = st.objective
         free = _neighbourhood(st, rng, base, kind, size[kind], targeted)
-        built = build_model(ix, base, free)
-        if kind == "types":
-            for (e, d), wv in built.work.items():
-                built.model.add(wv == (0 if base[e][d] == OFF else 1))
-        built.hint(base)
+        if kind == "row":
+            built = _row_model(ix, base, free)
+        else:
+            built = build_model(ix, base, free)
+            if kind == "types":
+                for (e, d), wv in built.work.items():
+                    built.model.add(wv == (0 if base[e][d] == OFF else 1))
+            built.hint(base)
         if lane == 0:
             _check_whole_model(st)
         workers = 1 if st.lanes > 1 else st.lns_workers
@@ -576,11 +688,12 @@ def _lns(st: _State, lane: int = 0) -> None:
             )
         gain = 0.0
         if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            st.offer(built.extract(solver, base))
-            if st.objective is not None and before is not None and st.objective < before:
-                gain = (before - st.objective) / max(1, before)
+            found = st.offer_region(base, free, built.extract(solver, base))
+            if found is not None and found < before:
+                gain = (before - found) / max(1, before)
                 st.note(
-                    f"lns[{lane}] {it} {kind}{'*' if targeted else ''} {size[kind]:.0f}: {before} -> {st.objective}"
+                    f"lns[{lane}] {it} {kind}{'*' if targeted else ''} {size[kind]:.0f}: {before} -> {found}"
+                    f" (best {st.objective})"
                 )
         bandit.reward(arm, gain, time.monotonic() - t_it)
         if code == cp_model.OPTIMAL:
@@ -589,6 +702,23 @@ def _lns(st: _State, lane: int = 0) -> None:
             size[kind] = max(2.0 * ix.H if kind == "staff" else 20.0, size[kind] * SHRINK)
         if st.bound is not None and st.objective is not None and st.objective <= st.bound:
             st.optimal = True
+
+
+def _row_model(ix: Indexed, grid: Grid, free: list[list[bool]]) -> Built:
+    """One person's row (the free one) with the row objective of the
+    construction against everyone else's rows, hinted with the current row."""
+    (e,) = [f for f in range(ix.E) if any(free[f])]
+    rows: list[list[int] | None] = [None if f == e else grid[f] for f in range(ix.E)]
+    counts: dict[tuple[int, int], int] = {}
+    for f, row in enumerate(grid):
+        if f != e:
+            for d, sh in enumerate(row):
+                if sh != OFF:
+                    counts[(d, sh)] = counts.get((d, sh), 0) + 1
+    built = build_model(ix, grid, free, hard_only=True)
+    built.model.minimize(_marginal_objective(ix, built, e=e, rows=rows, counts=counts))
+    _hint_row(built, e, grid[e])
+    return built
 
 
 def _start_lane(st: _State) -> None:

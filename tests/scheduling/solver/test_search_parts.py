@@ -1,0 +1,131 @@
+"""Parts of the search that the end-to-end solves cannot pin down: the
+greedy construction's row objective and the merging of parallel LNS lanes."""
+
+from __future__ import annotations
+
+import random
+import time
+
+import pytest
+from ortools.sat.python import cp_model
+
+from caredesk.scheduling.solver.build import build_model
+from caredesk.scheduling.solver.evaluate import evaluate
+from caredesk.scheduling.solver.indexed import OFF, Grid, Indexed, index_problem
+from caredesk.scheduling.solver.model import Demand, Request, SolveParams
+from caredesk.scheduling.solver.search import _marginal_objective, _State
+
+from .helpers import DAY, NIGHT, problem, staff
+
+COST_TERMS = ("cover_under", "cover_over", "minimum_short", "requests")
+
+
+def _random_problem(rng: random.Random, days: int = 6, people: int = 5) -> Indexed:
+    demands = []
+    for d in range(days):
+        for shift in ("D", "N"):
+            demands.append(
+                Demand(
+                    d,
+                    shift,
+                    minimum=rng.randint(0, 2),
+                    minimum_weight=rng.choice([10, 50]),
+                    preferred=rng.randint(0, 3),
+                    under_weight=rng.randint(1, 9),
+                    over_weight=rng.randint(0, 5),
+                )
+            )
+    names = [f"P{i}" for i in range(people)]
+    requests = [
+        Request(
+            rng.choice(names), rng.randrange(days), rng.choice(["D", "N", None]), rng.random() < 0.5, rng.randint(1, 4)
+        )
+        for _ in range(8)
+    ]
+    p = problem(days, [staff(n) for n in names], demands, shifts=[DAY, NIGHT], requests=requests)
+    return index_problem(p)
+
+
+def _cost(ix: Indexed, grid: Grid) -> int:
+    b = evaluate(ix, grid).breakdown
+    return sum(b[t] for t in COST_TERMS)
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_row_objective_is_the_exact_change_in_cost(seed: int) -> None:
+    # one person's cells move each cover count by at most one, so the linear
+    # row objective is the exact change of the roster's cost when the row is
+    # added to the rows built before it
+    rng = random.Random(seed)
+    ix = _random_problem(rng)
+    e = rng.randrange(ix.E)
+    rows: list[list[int] | None] = [None] * ix.E
+    for f in range(ix.E):
+        if f != e and rng.random() < 0.7:
+            rows[f] = [rng.choice([OFF, *ix.allowed[f][d]]) for d in range(ix.H)]
+    counts: dict[tuple[int, int], int] = {}
+    for row in rows:
+        for d, s in enumerate(row or []):
+            if s != OFF:
+                counts[(d, s)] = counts.get((d, s), 0) + 1
+    candidate = [rng.choice([OFF, *ix.allowed[e][d]]) for d in range(ix.H)]
+
+    before: Grid = [list(r) if r is not None else [OFF] * ix.H for r in rows]
+    free = [[f == e for _ in range(ix.H)] for f in range(ix.E)]
+    built = build_model(ix, before, free, hard_only=True)
+    built.model.minimize(_marginal_objective(ix, built, e=e, rows=rows, counts=counts))
+    for d, s in enumerate(candidate):
+        for t, v in built.x[(e, d)].items():
+            built.model.add(v == (1 if t == s else 0))
+    solver = cp_model.CpSolver()
+    assert solver.solve(built.model) == cp_model.OPTIMAL
+
+    after = [r[:] for r in before]
+    after[e] = candidate
+    assert round(solver.objective_value) == _cost(ix, after) - _cost(ix, before)
+
+
+def _state(ix: Indexed, grid: Grid) -> _State:
+    st = _State(ix, SolveParams(), time.monotonic() + 10, time.monotonic(), random.Random(0))
+    st.offer(grid)
+    return st
+
+
+def test_parallel_lanes_keep_each_others_gains() -> None:
+    # two lanes start from the same incumbent and improve different people;
+    # the second lane's roster is carried over onto the first lane's, not
+    # swapped for it
+    people = [staff(n) for n in "ABCD"]
+    ix = index_problem(problem(4, people, [Demand(d, "D", preferred=2, under_weight=10) for d in range(4)]))
+    base: Grid = [[OFF] * 4 for _ in range(4)]
+    st = _state(ix, base)
+    assert st.objective == 80
+
+    def lane(people_freed: list[int]) -> tuple[list[list[bool]], Grid]:
+        free = [[e in people_freed] * 4 for e in range(4)]
+        cand = [row[:] for row in base]
+        for e in people_freed:
+            cand[e] = [0] * 4  # the day shift every day
+        return free, cand
+
+    free_a, cand_a = lane([0])
+    free_b, cand_b = lane([1])
+    assert st.offer_region(base, free_a, cand_a) == 40
+    assert st.offer_region(base, free_b, cand_b) == 40  # the lane's own roster
+    assert st.objective == 0  # both lanes' people work
+    assert st.grid is not None and st.grid[0] == [0] * 4 and st.grid[1] == [0] * 4
+
+
+def test_a_stale_lane_never_undoes_a_better_incumbent() -> None:
+    people = [staff(n, max_minutes=8 * 60 * 3) for n in "AB"]
+    ix = index_problem(problem(4, people, [Demand(d, "D", preferred=1, under_weight=10) for d in range(4)]))
+    base: Grid = [[OFF] * 4 for _ in range(2)]
+    st = _state(ix, base)
+    best = [[0, 0, 0, OFF], [OFF, OFF, OFF, 0]]
+    assert st.offer_region(base, [[True] * 4, [True] * 4], best) == 0
+    # a lane that started from the empty roster and made A work day 3: merged
+    # onto the incumbent, A would work four days (over the limit); its own
+    # roster is worse than the incumbent, so nothing changes
+    worse = [[OFF, OFF, OFF, 0], [OFF] * 4]
+    assert st.offer_region(base, [[False, False, False, True], [False] * 4], worse) == 30
+    assert st.grid == best and st.objective == 0
