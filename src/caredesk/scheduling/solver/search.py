@@ -1,17 +1,20 @@
-"""Solve strategies: one CP-SAT model, rolling construction, and
-large-neighbourhood search (LNS) around the incumbent.
+"""Solve strategies: person-by-person construction, a whole-model CP-SAT
+worker, and large-neighbourhood search (LNS) around the incumbent
+(decision 0006 has the measurements behind each choice).
 
 ``solve`` (strategy ``auto``):
 
-1. First roster: if the whole model is small enough, CP-SAT on it for a short
-   slice (which also gives the lower bound, and may prove optimality);
-   otherwise a rolling construction: free a window of days with the past fixed
-   and the future open, keeping per-staff totals on a pro-rata track.
-2. LNS until the deadline: free a neighbourhood (a window of days for all
-   staff, a few staff over the whole horizon, or a block of both), fix every
-   other cell to the incumbent, re-solve with the incumbent as hint, and keep
-   the result if the exact evaluation is not worse.  Neighbourhood sizes adapt:
-   grow when the sub-problem is solved to optimality, shrink when it times out.
+1. First roster (``_construct``): one row per person, greedy for the
+   objective when time allows (each row solved for its exact effect on the
+   rows before it), otherwise only feasible rows, found in parallel.
+2. On instances small enough, one core runs CP-SAT on the whole model (the
+   bound; sometimes optimality), stopped when its bound is useless.
+3. LNS lanes until the deadline, one per free core, on a shared incumbent:
+   free a neighbourhood (a window of days, a few people, a block of both, the
+   shift types of a window, or one person's row), fix every other cell,
+   re-solve with the incumbent as hint, keep the result if the exact
+   evaluation is not worse.  Kinds are chosen adaptively; sizes grow when
+   the sub-problem is solved to optimality and shrink when it times out.
 """
 
 from __future__ import annotations
