@@ -171,7 +171,7 @@ def main() -> int:
     from caredesk.core import clock
     from caredesk.scheduling import checks, tasks
     from caredesk.scheduling.models import Roster, RosterStatus
-    from caredesk.scheduling.seeding.rosters import _manager
+    from caredesk.scheduling.seeding.needs_requests import unit_manager
     from caredesk.scheduling.services import rosters as services
 
     rng = random.Random(2026)  # noqa: S311 - synthetic data, seeded
@@ -181,7 +181,7 @@ def main() -> int:
     with transaction.atomic():
         info = make_unit(rng, today + timedelta(days=(7 - today.weekday()) % 7 or 7) + timedelta(days=28), days)
     unit = info["unit"]
-    actor = _manager(unit.site, unit)
+    actor = unit_manager(unit.site, unit)
     first = today + timedelta(days=(7 - today.weekday()) % 7 or 7) + timedelta(days=28)
     for limit in args.limits:
         # every time limit on the same period, from a blank roster

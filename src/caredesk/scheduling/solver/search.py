@@ -293,11 +293,13 @@ def _construct(st: _State, budget: float) -> None:
 
     All the benchmark's hard rules are per person, so one person's row solved
     on its own (hard rules only, no cover) is feasible whenever that person's
-    rules are; rows are found in parallel, one thread per core.  Once a row is
-    feasible it is re-solved, with it as the hint, for its marginal effect on
-    the rows built before it (cover each of its cells would fill or overfill,
-    its requests): each person covers what the people before left.  Hard
-    minimum cover couples people; the roster is accepted only if it holds.
+    rules are.  When the budget allows ``GREEDY_ROW_SECONDS`` per row, rows
+    are built one after the other, each solved for its exact effect on the
+    rows before it (``_marginal_objective``: the cover each cell fills or
+    overfills, the person's requests), so each person covers what the people
+    before left; otherwise rows are only made feasible, in parallel, one
+    thread per core.  Hard minimum cover couples people; the roster is
+    accepted only if it holds.
     """
     ix = st.ix
     end_time = time.monotonic() + budget
