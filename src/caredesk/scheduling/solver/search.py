@@ -397,8 +397,7 @@ def _construct_row(
     feasible row (``_feasible_row``)."""
     if objective is not None:
         ix = st.ix
-        free = [[False] * ix.H for _ in range(ix.E)]
-        free[e] = [True] * ix.H
+        free = _one_row(ix, e)
         built = build_model(ix, grid, free, hard_only=True)
         built.model.minimize(objective(built))
         solver = _fast_solver(st.params, min(per, max(0.05, st.left() - 0.2)), st.params.seed + e)
@@ -420,6 +419,11 @@ def _construct_row(
     if st.params.log:
         st.note(f"  row {e} from hint: {solver.status_name(code)} {solver.objective_value:.0f}")
     return built.extract(solver, grid) if code in (cp_model.OPTIMAL, cp_model.FEASIBLE) else found
+
+
+def _one_row(ix: Indexed, e: int) -> list[list[bool]]:
+    """The region of person ``e``'s whole row."""
+    return [[f == e] * ix.H for f in range(ix.E)]
 
 
 def _hint_row(built: Built, e: int, row: list[int]) -> None:
@@ -448,8 +452,7 @@ def _feasible_row(st: _State, grid: Grid, e: int, per: float, lanes: int = 1) ->
     accepted only if it holds (otherwise the whole-model solve takes over).
     """
     ix = st.ix
-    free = [[False] * ix.H for _ in range(ix.E)]
-    free[e] = [True] * ix.H
+    free = _one_row(ix, e)
     built = build_model(ix, grid, free, hard_only=True)
     model = built.model
     model.clear_objective()
