@@ -7,8 +7,9 @@ worker, and large-neighbourhood search (LNS) around the incumbent
 1. First roster (``_construct``): one row per person, greedy for the
    objective when time allows (each row solved for its exact effect on the
    rows before it), otherwise only feasible rows, found in parallel.
-2. On instances small enough, one core runs CP-SAT on the whole model (the
-   bound; sometimes optimality), stopped when its bound is useless.
+2. On instances small enough for its root LP (``WHOLE_MODEL_LIMIT``), one
+   core runs CP-SAT on the whole model (the bound; sometimes optimality),
+   stopped when its bound is still useless at 30 % of the time.
 3. LNS lanes until the deadline, one per free core, on a shared incumbent:
    free a neighbourhood (a window of days, a few people, a block of both, the
    shift types of a window, or one person's row), fix every other cell,
@@ -35,12 +36,22 @@ from .indexed import OFF, Grid, IDemand, Indexed, grid_from_roster, index_proble
 from .model import Problem, Progress, SolveParams, SolveResult, Status
 from .pattern import work_pattern
 
-#: whole-model size (allowed staff-day-shift triples) above which we go straight to construction
+#: whole-model size (allowed staff-day-shift triples) up to which a failed
+#: construction is rescued by CP-SAT on the whole model
 FULL_MODEL_LIMIT = 30_000
+#: ... and up to which one core runs the whole model next to the neighbourhood
+#: search.  Its root LP gives a tight bound in time up to about 4 100 triples
+#: (Instance10, 14, 18: 3 484-4 104) and a useless one from 5 300 (Instance11,
+#: 15, 19, 12: bound 0-15 at 60 s against thousands); there the core is
+#: better spent on LNS (Instance12 at 60 s, seeds 1-4: 4 270 on average
+#: without the whole model, 4 439 with it stopped at 18 s)
+WHOLE_MODEL_LIMIT = 5_000
 #: free (staff, day) cells of the first LNS neighbourhoods
 START_CELLS = 250
 #: neighbourhood size factor after a sub-problem solved to optimality / not
 GROW, SHRINK = 1.15, 0.7
+#: largest neighbourhood, as a share of all (staff, day) cells
+MAX_SHARE = 0.6
 #: per-iteration time limit: time_limit / ITER_DIVISOR, within [0.5 s, 5 s]
 ITER_DIVISOR = 30
 #: share of the time limit after which a whole-model solve with a weak bound
@@ -705,7 +716,7 @@ def _lns(st: _State, lane: int = 0) -> None:
                 )
         bandit.reward(arm, gain, time.monotonic() - t_it)
         if code == cp_model.OPTIMAL:
-            size[kind] = min(0.6 * total_cells, size[kind] * GROW)
+            size[kind] = min(MAX_SHARE * total_cells, size[kind] * GROW)
         else:
             size[kind] = max(2.0 * ix.H if kind == "staff" else 20.0, size[kind] * SHRINK)
         if st.bound is not None and st.objective is not None and st.objective <= st.bound:
@@ -755,7 +766,8 @@ def solve(problem: Problem, params: SolveParams | None = None) -> SolveResult:
         thread: threading.Thread | None = None
         if st.grid is None:
             _construct(st, 0.3 * st.left())
-        if size <= FULL_MODEL_LIMIT and params.workers >= 2 and not st.stop:
+        whole_model = size <= WHOLE_MODEL_LIMIT or (st.grid is None and size <= FULL_MODEL_LIMIT)
+        if whole_model and params.workers >= 2 and not st.stop:
             # portfolio: one core on the whole model (hinted with the
             # constructed roster), the others on LNS
             built = build_model(ix, st.grid, None) if st.grid is not None else build_model(ix)
