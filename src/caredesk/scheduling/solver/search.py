@@ -43,8 +43,8 @@ FULL_MODEL_LIMIT = 30_000
 #: search.  Its root LP gives a tight bound in time up to about 4 100 triples
 #: (Instance10, 14, 18: 3 484-4 104) and a useless one from 5 300 (Instance11,
 #: 15, 19, 12: bound 0-15 at 60 s against thousands); there the core is
-#: better spent on LNS (Instance12 at 60 s, seeds 1-4: 4 270 on average
-#: without the whole model, 4 439 with it stopped at 18 s)
+#: better spent on LNS (Instance12 at 60 s: 4 270 on average over seeds 1-4
+#: without the whole model, 4 439 over seeds 1-3 with it stopped at 18 s)
 WHOLE_MODEL_LIMIT = 5_000
 #: free (staff, day) cells of the first LNS neighbourhoods
 START_CELLS = 250
