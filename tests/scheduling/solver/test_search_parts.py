@@ -1,5 +1,6 @@
 """Parts of the search that the end-to-end solves cannot pin down: the
-greedy construction's row objective and the merging of parallel LNS lanes."""
+greedy construction's row objective, the merging of parallel LNS lanes, and
+the hand-over from a stalled neighbourhood search to the whole model."""
 
 from __future__ import annotations
 
@@ -9,11 +10,12 @@ import time
 import pytest
 from ortools.sat.python import cp_model
 
+from caredesk.scheduling.solver import search
 from caredesk.scheduling.solver.build import build_model
 from caredesk.scheduling.solver.evaluate import evaluate
 from caredesk.scheduling.solver.indexed import OFF, Grid, Indexed, index_problem
 from caredesk.scheduling.solver.model import Demand, Request, SolveParams
-from caredesk.scheduling.solver.search import _marginal_objective, _State
+from caredesk.scheduling.solver.search import _lns, _marginal_objective, _polish, _State
 
 from .helpers import DAY, NIGHT, problem, staff
 
@@ -129,3 +131,31 @@ def test_a_stale_lane_never_undoes_a_better_incumbent() -> None:
     worse = [[OFF, OFF, OFF, 0], [OFF] * 4]
     assert st.offer_region(base, [[False, False, False, True], [False] * 4], worse) == 30
     assert st.grid == best and st.objective == 0
+
+
+def _four_by_four() -> Indexed:
+    people = [staff(n) for n in "ABCD"]
+    return index_problem(problem(4, people, [Demand(d, "D", preferred=2, under_weight=10) for d in range(4)]))
+
+
+def test_polish_takes_the_incumbent_to_the_optimum_and_proves_it() -> None:
+    ix = _four_by_four()
+    st = _state(ix, [[OFF] * 4 for _ in range(4)])
+    st.total_workers = 2
+    assert st.objective == 80
+    _polish(st, 10.0)
+    assert st.objective == 0 and st.bound == 0 and st.optimal
+    assert any("polish" in line for line in st.log)
+
+
+def test_a_stalled_search_stops_for_polishing_only_where_allowed(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(search, "STALL_SHARE", 0.0)  # any pause is a stall
+    ix = _four_by_four()
+    st = _state(ix, [[OFF] * 4 for _ in range(4)])
+    st.polish_allowed = True
+    _lns(st)
+    assert st.polishing and st.objective == 80  # handed over before any move
+    st = _state(ix, [[OFF] * 4 for _ in range(4)])
+    st.deadline = time.monotonic() + 2
+    _lns(st)  # not allowed (too large, or one core): the search goes on
+    assert not st.polishing and st.objective == 0

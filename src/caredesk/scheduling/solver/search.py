@@ -6,7 +6,8 @@ worker, and large-neighbourhood search (LNS) around the incumbent
 
 1. First roster (``_construct``): one row per person, greedy for the
    objective when time allows (each row solved for its exact effect on the
-   rows before it), otherwise only feasible rows, found in parallel.
+   rows before it; with more time, rows in parallel by LP-guided workers),
+   otherwise only feasible rows, found in parallel.
 2. On instances small enough for its root LP (``WHOLE_MODEL_LIMIT``), one
    core runs CP-SAT on the whole model (the bound; sometimes optimality),
    stopped when its bound is still useless at 30 % of the time.
@@ -16,6 +17,9 @@ worker, and large-neighbourhood search (LNS) around the incumbent
    re-solve with the incumbent as hint, keep the result if the exact
    evaluation is not worse.  Kinds are chosen adaptively; sizes grow when
    the sub-problem is solved to optimality and shrink when it times out.
+4. When LNS stalls on an instance within ``WHOLE_MODEL_LIMIT``, every core
+   polishes the whole model from the incumbent for a while (``_polish``),
+   then LNS resumes.
 """
 
 from __future__ import annotations
@@ -61,6 +65,12 @@ ITER_DIVISOR = 30
 WHOLE_MODEL_CHECK = 0.3
 #: ... weak meaning below this fraction of the incumbent objective
 WHOLE_MODEL_MIN_GAP = 0.1
+#: the neighbourhood search has stalled when the incumbent has not improved
+#: for this share of the time limit; the whole model is then polished with
+#: every core (``_polish``) for at most POLISH_SHARE of it, and the
+#: neighbourhood search resumes from the result
+STALL_SHARE = 0.1
+POLISH_SHARE = 0.25
 #: one neighbourhood-search thread per core (one CP-SAT worker each) rather
 #: than one thread whose sub-solves use every core
 PARALLEL_LANES = True
@@ -72,6 +82,10 @@ BANDIT_FLOOR = 0.2
 #: left, requests) when the budget gives each row this many seconds, else it
 #: only looks for feasible rows (Instance24 at 60 s)
 GREEDY_ROW_SECONDS = 0.2
+#: ... and rows are solved in parallel, one per core, each by one
+#: LP-guided worker (``_lp_row_solver``), when each row gets this many
+#: seconds of one core
+LP_ROW_SECONDS = 2.0
 
 
 @dataclass
@@ -103,6 +117,12 @@ class _State:
     #: neighbourhood-search lanes started, and their threads (lane 0 is the caller's)
     lanes: int = 1
     threads: list[threading.Thread] = field(default_factory=list)
+    #: when the incumbent last improved (monotonic), to see the search stall
+    improved_at: float = 0.0
+    #: the whole model may be polished with every core (``_polish``), and a
+    #: lane has asked for it: the neighbourhood search stops meanwhile
+    polish_allowed: bool = False
+    polishing: bool = False
 
     def left(self) -> float:
         if not self.stop and self.params.should_stop is not None and self.params.should_stop():
@@ -163,6 +183,7 @@ class _State:
             improved = self.objective is None or ev_objective < self.objective
             self.grid, self.objective = grid, ev_objective
             if improved:
+                self.improved_at = time.monotonic()
                 self.report()
             return True
         return False
@@ -232,7 +253,7 @@ class _PortfolioCallback(cp_model.CpSolverSolutionCallback):
 
     def on_solution_callback(self) -> None:
         st = self.st
-        if st.stop or st.left() <= 0:
+        if st.stop or st.optimal or st.left() <= 0:
             self.stop_search()
             return
         if st.objective is not None and self.objective_value >= st.objective:
@@ -259,28 +280,49 @@ def _whole_model_thread(st: _State, built: Built) -> None:
     solver.parameters.num_workers = 1
     solver.parameters.linearization_level = 2
     solver.parameters.random_seed = st.params.seed
+    st.whole = solver
+    _run_whole_model(st, built, solver, "whole model")
+    st.whole = None
+
+
+def _polish(st: _State, seconds: float) -> None:
+    """Every core on the whole model, hinted with the incumbent, for a
+    while: once the neighbourhood search has stalled on an instance small
+    enough for the whole model's LP.  The moves that remain are too wide for
+    any neighbourhood (Instance7: 1058 -> 1056 in 52 s from the stalled
+    incumbent with 2 workers, none in 120 s with 1; Instance10: 4632 -> 4631,
+    proven optimal, in 67 s)."""
+    assert st.grid is not None
+    st.note(f"polish: whole model from {st.objective}")
+    built = build_model(st.ix, st.grid, None)
+    built.hint(st.grid)
+    solver = _solver(st.params, seconds, st.params.seed + 1, st.total_workers)
+    _run_whole_model(st, built, solver, "polish")
+
+
+def _run_whole_model(st: _State, built: Built, solver: cp_model.CpSolver, name: str) -> None:
+    """Solve the whole model, sharing its solutions and bound as they come."""
 
     def on_bound(value: float) -> None:
         bound = math.ceil(value - 1e-6)
         st.bound = bound if st.bound is None else max(st.bound, bound)
 
     solver.best_bound_callback = on_bound
-    st.whole = solver
     st.running.append(solver)
     code = solver.solve(built.model, _PortfolioCallback(st, built))
     st.running.remove(solver)
-    st.whole = None
-    st.note(f"whole model: {solver.status_name(code)} bound={solver.best_objective_bound:.0f}")
+    st.note(f"{name}: {solver.status_name(code)} bound={solver.best_objective_bound:.0f}")
     if code == cp_model.INFEASIBLE:
         st.infeasible = True
         st.stop = True
     elif code in (cp_model.OPTIMAL, cp_model.FEASIBLE, cp_model.UNKNOWN) and solver.best_objective_bound > -1e18:
-        bound = math.ceil(solver.best_objective_bound - 1e-6)
-        st.bound = bound if st.bound is None else max(st.bound, bound)
+        on_bound(solver.best_objective_bound)
         if code == cp_model.OPTIMAL:
             st.offer(built.extract(solver, [[OFF] * st.ix.H for _ in range(st.ix.E)]))
-        if st.objective is not None and st.objective <= st.bound:
-            st.optimal = True
+    if st.objective is not None and st.bound is not None and st.objective <= st.bound:
+        st.optimal = True
+        for other in list(st.running):  # a polish running next to the whole model
+            other.stop_search()
 
 
 def _fast_solver(params: SolveParams, seconds: float, seed: int) -> cp_model.CpSolver:
@@ -308,8 +350,10 @@ def _construct(st: _State, budget: float) -> None:
     are built one after the other, each solved for its exact effect on the
     rows before it (``_marginal_objective``: the cover each cell fills or
     overfills, the person's requests), so each person covers what the people
-    before left; otherwise rows are only made feasible, in parallel, one
-    thread per core.  Hard minimum cover couples people; the roster is
+    before left; with ``LP_ROW_SECONDS`` per row and core, they are solved
+    in parallel, one per core, each seeing the rows finished before it
+    started; otherwise rows are only made feasible, in parallel, one thread
+    per core.  Hard minimum cover couples people; the roster is
     accepted only if it holds.
     """
     ix = st.ix
@@ -320,7 +364,8 @@ def _construct(st: _State, budget: float) -> None:
     # greedy rows one after the other, each solve on every core; rows for
     # feasibility only (too little time per row) in parallel, one per core
     greedy = budget / ix.E >= GREEDY_ROW_SECONDS
-    lanes = 1 if greedy else max(1, min(st.total_workers, ix.E))
+    lp_rows = greedy and st.total_workers * budget / ix.E >= LP_ROW_SECONDS
+    lanes = 1 if greedy and not lp_rows else max(1, min(st.total_workers, ix.E))
     counts: dict[tuple[int, int], int] = {}  # (day, shift) -> people on it among the rows done
 
     def worker() -> None:
@@ -332,7 +377,7 @@ def _construct(st: _State, budget: float) -> None:
                 per = max(0.1, lanes * (end_time - time.monotonic()) / (len(todo) + 1))
             blank: Grid = [[OFF] * ix.H for _ in range(ix.E)]
             objective = partial(_marginal_objective, ix, e=e, rows=rows, counts=counts) if greedy else None
-            found = _construct_row(st, blank, e, per, lanes, objective)
+            found = _construct_row(st, blank, e, per, lanes, objective, lp=lp_rows)
             if found is None:
                 st.note(f"construct: no row for {ix.staff_ids[e]}")
                 st.stop_construction = True
@@ -402,9 +447,10 @@ def _construct_row(
     per: float,
     lanes: int = 1,
     objective: Callable[[Built], cp_model.LinearExprT] | None = None,
+    lp: bool = False,
 ) -> Grid | None:
     """With an ``objective``: the best row for it that CP-SAT's portfolio
-    finds within ``per`` seconds; without one, or if none is found, any
+    (``lp``: one LP-guided worker) finds within ``per`` seconds; without one, or if none is found, any
     feasible row (``_feasible_row``)."""
     if objective is not None:
         ix = st.ix
@@ -412,7 +458,10 @@ def _construct_row(
         built = build_model(ix, grid, free, hard_only=True)
         built.model.minimize(objective(built))
         solver = _fast_solver(st.params, min(per, max(0.05, st.left() - 0.2)), st.params.seed + e)
-        solver.parameters.num_workers = max(1, st.params.workers)
+        if lp:
+            solver.parameters.linearization_level = 2
+        else:
+            solver.parameters.num_workers = max(1, st.params.workers)
         code = solver.solve(built.model)
         if st.params.log:
             st.note(f"  row {e}: {solver.status_name(code)} {solver.objective_value:.0f} in {solver.wall_time:.2f}s")
@@ -676,7 +725,14 @@ def _lns(st: _State, lane: int = 0) -> None:
     size["types"] = float(min(4 * START_CELLS, total_cells))
     it = 0
     per_iter = min(5.0, max(0.5, st.params.time_limit / ITER_DIVISOR))
-    while st.left() > 0.3 and not st.optimal and not st.stop:
+    while st.left() > 0.3 and not st.optimal and not st.stop and not st.polishing:
+        if lane == 0 and st.polish_allowed and time.monotonic() - st.improved_at >= STALL_SHARE * st.params.time_limit:
+            st.note(f"stalled at {st.objective} since {st.improved_at - st.t0:.1f}s")
+            st.polishing = True
+            for solver in list(st.running):  # the other lanes
+                if solver is not st.whole:
+                    solver.stop_search()
+            break
         it += 1
         with st.lock:
             base, before = st.grid, st.objective
@@ -782,11 +838,26 @@ def solve(problem: Problem, params: SolveParams | None = None) -> SolveResult:
             _solve_full(st, st.left())
         if thread is None:
             st.lns_workers = max(1, params.workers)
-        if st.grid is not None and not st.optimal and st.left() > 0.3:
+        # polishing needs the whole model's LP and more than one core (with
+        # one worker it finds nothing in 120 s on Instance7)
+        st.polish_allowed = size <= WHOLE_MODEL_LIMIT and params.workers >= 2
+        st.improved_at = time.monotonic()
+        while st.grid is not None and not st.optimal and not st.stop and st.left() > 0.3:
             if PARALLEL_LANES:
                 for _ in range(st.lns_workers - 1):
                     _start_lane(st)
-            _lns(st)
+            _lns(st)  # until the deadline, optimality or a stall
+            for lane in st.threads:
+                lane.join()
+            st.threads, st.lanes = [], 1
+            if not st.polishing:
+                break
+            # the one-worker whole-model solve goes on meanwhile: it may be
+            # close to proving optimality (Instance6 at 60 s: at 34 s), which
+            # a restart would lose
+            _polish(st, min(st.left(), POLISH_SHARE * params.time_limit))
+            st.polishing = False
+            st.improved_at = time.monotonic()
         st.stop = True
         for lane in list(st.threads):
             lane.join()
