@@ -83,8 +83,8 @@ BANDIT_FLOOR = 0.2
 #: only looks for feasible rows (Instance24 at 60 s)
 GREEDY_ROW_SECONDS = 0.2
 #: ... and rows are solved in parallel, one per core, each by one
-#: LP-guided worker (``_lp_row_solver``), when each row gets this many
-#: seconds of one core
+#: LP-guided worker (``_construct_row(lp=True)``), when each row gets this
+#: many seconds of one core
 LP_ROW_SECONDS = 2.0
 
 
@@ -361,7 +361,8 @@ def _construct(st: _State, budget: float) -> None:
     rows: list[list[int] | None] = [None] * ix.E
     todo = list(range(ix.E))
     lock = threading.Lock()
-    # greedy rows one after the other, each solve on every core; rows for
+    # greedy rows one after the other, each solve on every core, or (more
+    # time per row) in parallel, one LP-guided worker each; rows for
     # feasibility only (too little time per row) in parallel, one per core
     greedy = budget / ix.E >= GREEDY_ROW_SECONDS
     lp_rows = greedy and st.total_workers * budget / ix.E >= LP_ROW_SECONDS
@@ -450,8 +451,8 @@ def _construct_row(
     lp: bool = False,
 ) -> Grid | None:
     """With an ``objective``: the best row for it that CP-SAT's portfolio
-    (``lp``: one LP-guided worker) finds within ``per`` seconds; without one, or if none is found, any
-    feasible row (``_feasible_row``)."""
+    (``lp``: one LP-guided worker) finds within ``per`` seconds; without
+    one, or if none is found, any feasible row (``_feasible_row``)."""
     if objective is not None:
         ix = st.ix
         free = _one_row(ix, e)
@@ -858,9 +859,7 @@ def solve(problem: Problem, params: SolveParams | None = None) -> SolveResult:
             _polish(st, min(st.left(), POLISH_SHARE * params.time_limit))
             st.polishing = False
             st.improved_at = time.monotonic()
-        st.stop = True
-        for lane in list(st.threads):
-            lane.join()
+        st.stop = True  # the lanes have all been joined above
         if thread is not None:
             thread.join()
     elapsed = time.monotonic() - t0
