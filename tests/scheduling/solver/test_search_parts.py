@@ -159,3 +159,18 @@ def test_a_stalled_search_stops_for_polishing_only_where_allowed(monkeypatch: py
     st.deadline = time.monotonic() + 2
     _lns(st)  # not allowed (too large, or one core): the search goes on
     assert not st.polishing and st.objective == 0
+
+
+def test_sub_solve_limit_starts_short_and_lengthens_while_the_search_gains_nothing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(search, "ITER_START", 0.5)
+    monkeypatch.setattr(search, "ITER_PATIENCE", 3)
+    st = _state(_four_by_four(), [[OFF] * 4 for _ in range(4)])
+    st.deadline = time.monotonic() + 3
+    _lns(st)  # no bound (one core, no whole model): it runs to the deadline
+    assert st.objective == 0
+    limits = [line.split("limit ")[1] for line in st.log if "sub-solve limit" in line]
+    # 0.5 s x 1.5 per three fruitless iterations, up to the longest limit
+    # (a 60 s solve: 60 / ITER_DIVISOR = 2 s), never beyond it
+    assert limits == ["0.8s", "1.1s", "1.7s", "2.0s"]
