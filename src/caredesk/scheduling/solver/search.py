@@ -351,6 +351,15 @@ def _fast_solver(params: SolveParams, seconds: float, seed: int) -> cp_model.CpS
     return s
 
 
+def _lp_row_solver(params: SolveParams, seconds: float, seed: int) -> cp_model.CpSolver:
+    """One person's row: light presolve and one worker with full
+    linearisation, whose LP guides it to good rows fast (construction rows
+    and the row neighbourhood)."""
+    s = _fast_solver(params, seconds, seed)
+    s.parameters.linearization_level = 2
+    return s
+
+
 def _construct(st: _State, budget: float) -> None:
     """Person-by-person construction of a feasible roster, greedy for the
     objective.
@@ -469,10 +478,11 @@ def _construct_row(
         free = _one_row(ix, e)
         built = build_model(ix, grid, free, hard_only=True)
         built.model.minimize(objective(built))
-        solver = _fast_solver(st.params, min(per, max(0.05, st.left() - 0.2)), st.params.seed + e)
+        seconds = min(per, max(0.05, st.left() - 0.2))
         if lp:
-            solver.parameters.linearization_level = 2
+            solver = _lp_row_solver(st.params, seconds, st.params.seed + e)
         else:
+            solver = _fast_solver(st.params, seconds, st.params.seed + e)
             solver.parameters.num_workers = max(1, st.params.workers)
         code = solver.solve(built.model)
         if st.params.log:
@@ -768,11 +778,9 @@ def _lns(st: _State, lane: int = 0) -> None:
         workers = 1 if st.lanes > 1 else st.lns_workers
         seconds, seed = min(per_iter, st.left() - 0.1), st.params.seed + 1000 * lane + it
         if kind == "row":
-            # one person's row: light presolve, one LP-guided worker (rows of
-            # Instance24, hinted: 6.1 s for 12 rows to optimality, 10.2 s with
-            # the full presolve and the portfolio settings)
-            solver = _fast_solver(st.params, seconds, seed)
-            solver.parameters.linearization_level = 2
+            # rows of Instance24, hinted: 6.1 s for 12 rows to optimality,
+            # 10.2 s with the full presolve of ``_solver``
+            solver = _lp_row_solver(st.params, seconds, seed)
         else:
             solver = _solver(st.params, seconds, seed, workers)
         st.running.append(solver)
