@@ -99,8 +99,10 @@ class Built:
             else:
                 x = min(lin(t, c) for t, c in zip(a.parts, a.consts, strict=True))
             val[a.var.index] = x
-        for idx, x in val.items():
-            m.add_hint(m.get_int_var_from_proto_index(idx), x)
+        # straight into the proto: add_hint per variable was a tenth of the
+        # Python time of a neighbourhood of Instance24
+        m.proto.solution_hint.vars.extend(val.keys())
+        m.proto.solution_hint.values.extend(val.values())
 
 
 class _Builder:
@@ -243,38 +245,44 @@ class _Builder:
 
     # ----- hard rules --------------------------------------------------
     def successions(self, e: int, lo: int, hi: int) -> None:
-        ix = self.ix
-        for gap, pairs in ix.succ[e].items():
-            after: dict[int, set[int]] = {}
-            for a, b in pairs:
-                after.setdefault(a, set()).add(b)
-            groups: dict[frozenset[int], list[int]] = {}
-            for a, succ_of_a in after.items():
-                groups.setdefault(frozenset(succ_of_a), []).append(a)
+        """Forbidden successions: for each group of shifts with the same
+        forbidden followers, at most one of (a group shift on day d, a
+        follower on day d + gap).  Free cells' shifts that are not allowed
+        are 0 and left out (the speed of one-person models on 364 days x 32
+        shifts); without an explanation guard the cheap at-most-one form is
+        used (building these dominated neighbourhood models of Instance24)."""
+        guard = self.g("successions", e)
+        m = self.m
+        for gap, groups in self.ix.succ_groups(e).items():
             for d in range(lo - gap, hi + 1):
                 free_a, free_b = self.is_free(e, d), self.is_free(e, d + gap)
                 if not (free_a or free_b):
                     continue
-                # a free cell's shifts that are not allowed are 0: leave them out
-                # (the speed of one-person models on 364 days x 32 shifts)
                 xa = self.x[(e, d)] if free_a else None
                 xb = self.x[(e, d + gap)] if free_b else None
-                for ts, ss in groups.items():
-                    left: list[Cell] = (
-                        [xa[s] for s in ss if s in xa] if xa is not None else [self.xs(e, d, s) for s in ss]
-                    )
-                    right: list[Cell] = (
-                        [xb[t] for t in ts if t in xb] if xb is not None else [self.xs(e, d + gap, t) for t in ts]
-                    )
-                    if not left or not right:
-                        continue
-                    if any(c is None for c in left) or any(c is None for c in right):
-                        continue
-                    const = sum(c for c in left + right if isinstance(c, int))
-                    vs: list[Any] = [c for c in left + right if not isinstance(c, int)]
-                    if not vs:
-                        continue
-                    self.enforce(self.m.add(sum(vs) <= 1 - const), "successions", e)
+                va = None if free_a else self.fixed_value(e, d)
+                vb = None if free_b else self.fixed_value(e, d + gap)
+                if (not free_a and va is None) or (not free_b and vb is None):
+                    continue  # an open cell: the rule cannot be decided
+                for ss, ts in groups:
+                    left = [xa[s] for s in ss if s in xa] if xa is not None else []
+                    right = [xb[t] for t in ts if t in xb] if xb is not None else []
+                    if xa is not None and xb is not None:
+                        if not left or not right:
+                            continue
+                        if guard is None:
+                            m.add_at_most_one(left + right)
+                            continue
+                        ct = m.add(cp_model.LinearExpr.sum(left + right) <= 1)
+                    else:
+                        # one side fixed: if it holds, the free side's cells are off
+                        holds = va in ss if xa is None else vb in ts
+                        vs = right if xa is None else left
+                        if not holds or not vs:
+                            continue
+                        ct = m.add_bool_and([v.Not() for v in vs])
+                    if guard is not None:
+                        ct.only_enforce_if(guard)
 
     def lin(self, cells: Iterable[tuple[int, Cell]]) -> tuple[list[tuple[int, Lit]], int, bool]:
         """Split weighted cells into variable terms, a constant, and whether any is open."""
@@ -295,18 +303,16 @@ class _Builder:
         # minutes: constants from fixed cells, one pass over the row
         fixed_minutes = 0
         fixed_count = [0] * ix.S
-        grid_row = self.grid[e] if self.grid is not None else None
-        for d in range(H):
-            if self.is_free(e, d):
-                continue
-            assert grid_row is not None
-            v = grid_row[d]
-            if v != OFF:
-                fixed_minutes += ix.length[v]
-                fixed_count[v] += 1
+        free_row = self.free[e] if self.free is not None else None
+        if free_row is not None and self.grid is not None:
+            length = ix.length
+            for v, is_free in zip(self.grid[e], free_row, strict=True):
+                if v != OFF and not is_free:
+                    fixed_minutes += length[v]
+                    fixed_count[v] += 1
         free_x = [self.x[(e, d)] for d in self.free_days[e]]
         mterms: Terms = [(ix.length[s], v) for xs in free_x for s, v in xs.items()]
-        expr = sum(c * v for c, v in mterms) + fixed_minutes
+        expr = cp_model.LinearExpr.weighted_sum([v for _, v in mterms], [c for c, _ in mterms]) + fixed_minutes
         maxlen = max(ix.length) if ix.length else 0
         mx, mn = ix.max_minutes[e], ix.min_minutes[e]
         if mx is not None:
@@ -323,9 +329,8 @@ class _Builder:
             vs = [xs[s] for xs in free_x if s in xs]
             if not vs:
                 continue
-            cnt = sum(vs) + fixed_count[s]
             if fixed_count[s] + len(vs) > lim:
-                self.enforce(m.add(cnt <= lim), "max_shifts", e)
+                self.enforce(m.add(cp_model.LinearExpr.sum(vs) + fixed_count[s] <= lim), "max_shifts", e)
         self.windows(e)
 
     def windows(self, e: int) -> None:
@@ -351,7 +356,11 @@ class _Builder:
 
     def weekend_lits(self, e: int) -> list[Cell]:
         out: list[Cell] = []
+        free_row = self.free[e] if self.free is not None else None
         for w, days in enumerate(self.ix.weekends):
+            if free_row is not None and self.grid is not None and not any(free_row[d] for d in days):
+                out.append(int(any(self.grid[e][d] != OFF for d in days)))  # fixed weekend
+                continue
             cells = [self.w(e, d) for d in days]
             known = [c for c in cells if c is not None]
             if any(isinstance(c, int) and c == 1 for c in known):
@@ -434,8 +443,7 @@ class _Builder:
                     if not vs:
                         self.offset += self._constant_cover_cost(i, const)
                         continue
-                    if len(vs) == 1:
-                        self._single_var_cover(i, const, vs[0][1])
+                    if self._linear_cover(i, const, [v for _, v in vs]):
                         continue
                     n = sum(v for _, v in vs) + const
                     if dm.minimum > 0:
@@ -463,21 +471,29 @@ class _Builder:
             return dataclasses.replace(dm, minimum_weight=ELASTIC_WEIGHT)
         return dm
 
-    def _single_var_cover(self, i: int, const: int, v: Lit) -> None:
-        """Cover with one free cell: its cost is exactly linear in that cell,
-        so no under/over variables are needed (keeps one-person models small)."""
+    def _linear_cover(self, i: int, const: int, vs: list[Lit]) -> bool:
+        """Cover whose cost is linear over the counts the free cells can reach
+        (no minimum or preferred level strictly inside ``const .. const +
+        len(vs)``): one coefficient per cell, no under/over variables.  Keeps
+        models with few free people per day small (one person's row, a few
+        people's rows over a year: Instance24's 11 648 demands)."""
         dm = self._demand(i)
+        kinks = [dm.preferred, dm.minimum if dm.minimum_weight is not None else None]
+        if any(b is not None and const < b < const + len(vs) for b in kinks):
+            return False
         base = self._constant_cover_cost(i, const)
         delta = self._constant_cover_cost(i, const + 1) - base
         if dm.minimum > 0 and dm.minimum_weight is None and const < dm.minimum:
-            ct = self.m.add(v + const >= dm.minimum)
+            ct = self.m.add(cp_model.LinearExpr.sum(vs) + const >= dm.minimum)
             if self.guard is not None:
                 lit = self.guard("demand_minimum", i)
                 if lit is not None:
                     ct.only_enforce_if(lit)
         self.offset += base
         name = "cover_under" if dm.preferred is not None and const < dm.preferred else "cover_over"
-        self.term(name, delta, v)
+        for v in vs:
+            self.term(name, delta, v)
+        return True
 
     def _constant_cover_cost(self, i: int, n: int) -> int:
         dm = self._demand(i)

@@ -87,6 +87,13 @@ class Indexed:
     demands_at: dict[tuple[int, int], list[int]] = field(default_factory=dict)
     #: for each e, day -> weekend index
     weekend_of: dict[int, int] = field(default_factory=dict)
+    #: hard-rule check results of recent rows (``evaluate``)
+    row_checks: dict[tuple[int, tuple[int, ...]], list[tuple[str, str]]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
+    _succ_groups: dict[int, dict[int, list[tuple[tuple[int, ...], tuple[int, ...]]]]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     def succ_forbidden(self, e: int, s: int, t: int, gap: int = 1) -> bool:
         pairs = self.succ[e].get(gap)
@@ -94,6 +101,24 @@ class Indexed:
 
     def max_gap(self, e: int) -> int:
         return max(self.succ[e], default=0)
+
+    def succ_groups(self, e: int) -> dict[int, list[tuple[tuple[int, ...], tuple[int, ...]]]]:
+        """succ[e] grouped for the model: gap -> (earlier shifts, the later
+        shifts all of them forbid), one group per distinct forbidden set.
+        Computed once per person (every neighbourhood model needs it)."""
+        cached = self._succ_groups.get(e)
+        if cached is None:
+            cached = {}
+            for gap, pairs in self.succ[e].items():
+                after: dict[int, set[int]] = {}
+                for a, b in pairs:
+                    after.setdefault(a, set()).add(b)
+                groups: dict[frozenset[int], list[int]] = {}
+                for a, succ_of_a in after.items():
+                    groups.setdefault(frozenset(succ_of_a), []).append(a)
+                cached[gap] = [(tuple(sorted(ss)), tuple(sorted(ts))) for ts, ss in groups.items()]
+            self._succ_groups[e] = cached
+        return cached
 
 
 def _rest_pairs(problem: Problem, min_rest: int) -> dict[int, set[tuple[int, int]]]:
