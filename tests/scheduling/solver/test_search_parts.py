@@ -11,7 +11,7 @@ import pytest
 from ortools.sat.python import cp_model
 
 from caredesk.scheduling.solver import search
-from caredesk.scheduling.solver.build import build_model
+from caredesk.scheduling.solver.build import Built, build_model
 from caredesk.scheduling.solver.evaluate import evaluate
 from caredesk.scheduling.solver.indexed import OFF, Grid, Indexed, index_problem
 from caredesk.scheduling.solver.model import Demand, Request, SolveParams
@@ -85,6 +85,42 @@ def test_row_objective_is_the_exact_change_in_cost(seed: int) -> None:
     after = [r[:] for r in before]
     after[e] = candidate
     assert round(solver.objective_value) == _cost(ix, after) - _cost(ix, before)
+
+
+def _model_value(built: Built, cells: Grid) -> float:
+    """The region model's objective with its free cells set as in ``cells``."""
+    for (e, d), xs in built.x.items():
+        for s, v in xs.items():
+            built.model.add(v == (1 if cells[e][d] == s else 0))
+    solver = cp_model.CpSolver()
+    assert solver.solve(built.model) == cp_model.OPTIMAL
+    return solver.objective_value
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_region_model_objective_changes_exactly_as_the_roster_cost(seed: int) -> None:
+    # neighbourhood models price cover linearly where the free cells cannot
+    # cross a minimum or preferred level, with under/over variables where
+    # they can: either way the model's objective must move exactly as the
+    # roster's cost when the free cells change
+    rng = random.Random(seed)
+    ix = _random_problem(rng, days=7, people=6)
+    base = search._State(ix, SolveParams(time_limit=5, workers=1, seed=seed), time.monotonic() + 5, 0.0, rng)
+    search._construct(base, 2.0)
+    assert base.grid is not None
+    grid = base.grid
+    a = rng.randrange(ix.H)
+    days = range(a, min(ix.H, a + rng.randint(1, ix.H)))
+    people = rng.sample(range(ix.E), rng.randint(1, ix.E))
+    free = [[e in people and d in days for d in range(ix.H)] for e in range(ix.E)]
+    built = build_model(ix, grid, free)
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    assert solver.solve(built.model) == cp_model.OPTIMAL
+    found = built.extract(solver, grid)
+    assert evaluate(ix, found).feasible
+    at_base = _model_value(build_model(ix, grid, free), grid)
+    assert round(solver.objective_value - at_base) == _cost(ix, found) - _cost(ix, grid)
 
 
 def _state(ix: Indexed, grid: Grid) -> _State:
@@ -174,3 +210,15 @@ def test_sub_solve_limit_starts_short_and_lengthens_while_the_search_gains_nothi
     # 0.5 s x 1.5 per three fruitless iterations, up to the longest limit
     # (a 60 s solve: 60 / ITER_DIVISOR = 2 s), never beyond it
     assert limits == ["0.8s", "1.1s", "1.7s", "2.0s"]
+
+
+def test_neighbourhood_choice_shares_time_not_picks() -> None:
+    # two arms that gain at the same rate per second, one taking four times
+    # as long per try: each gets about half of the time, so the slow one is
+    # picked about a fifth of the time
+    bandit = search._Bandit([("fast", False), ("slow", False)])
+    bandit.reward(("fast", False), 0.01, 0.5)
+    bandit.reward(("slow", False), 0.04, 2.0)
+    rng = random.Random(0)
+    picks = [bandit.pick(rng)[0] for _ in range(4000)]
+    assert 0.15 < picks.count("slow") / len(picks) < 0.25

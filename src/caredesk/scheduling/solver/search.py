@@ -511,12 +511,16 @@ def _one_row(ix: Indexed, e: int) -> list[list[bool]]:
 def _hint_row(built: Built, e: int, row: list[int]) -> None:
     """Hint the cells of person ``e``'s row (replacing any hint)."""
     built.model.clear_hints()
+    val: dict[int, int] = {}
     for (_, d), xs in built.x.items():
         for s, v in xs.items():
-            built.model.add_hint(v, 1 if row[d] == s else 0)
+            val[v.index] = 1 if row[d] == s else 0
         w = built.work.get((e, d))
-        if w is not None and all(w.index != v.index for v in xs.values()):
-            built.model.add_hint(w, 0 if row[d] == OFF else 1)
+        if w is not None:
+            val.setdefault(w.index, 0 if row[d] == OFF else 1)
+    hint = built.model.proto.solution_hint
+    hint.vars.extend(val.keys())
+    hint.values.extend(val.values())
 
 
 def _feasible_row(st: _State, grid: Grid, e: int, per: float, lanes: int = 1) -> tuple[Grid | None, Built]:
@@ -613,15 +617,17 @@ def _feasible_row(st: _State, grid: Grid, e: int, per: float, lanes: int = 1) ->
 def _shortfalls(ix: Indexed, grid: Grid) -> list[tuple[int, int]]:
     """(day, shift) of every demand the incumbent leaves under its preferred
     or minimum level, once per missing person: where the objective hurts."""
-    count: dict[tuple[int, int], list[int]] = {}
-    for e in range(ix.E):
-        for d, s in enumerate(grid[e]):
+    count: dict[tuple[int, int], int] = {}
+    for row in grid:
+        for d, s in enumerate(row):
             if s != OFF:
-                count.setdefault((d, s), []).append(e)
+                count[(d, s)] = count.get((d, s), 0) + 1
     out: list[tuple[int, int]] = []
     for dm in ix.demands:
-        on = count.get((dm.day, dm.shift), [])
-        n = len(on) if dm.eligible is None else sum(1 for e in on if e in dm.eligible)
+        if dm.eligible is None:
+            n = count.get((dm.day, dm.shift), 0)
+        else:
+            n = sum(1 for e in dm.eligible if grid[e][dm.day] == dm.shift)
         level = max(dm.minimum, dm.preferred or 0)
         out.extend([(dm.day, dm.shift)] * max(0, level - n))
     return out
@@ -702,14 +708,19 @@ def _check_whole_model(st: _State) -> None:
 
 class _Bandit:
     """Adaptive choice of neighbourhoods (as in adaptive LNS): each arm's
-    weight is its smoothed relative improvement per second; arms are picked
-    in proportion, with a floor so that none is starved.  Which kind pays
+    weight is its smoothed relative improvement per second; arms share the
+    search *time* in proportion to weight plus a floor that keeps every arm
+    in play, so an arm is picked with probability inversely proportional to
+    its mean duration (an arm that times out at every try would otherwise
+    take its floor share in picks, several times that in time: Instance24's
+    two-person rows, a tenth of the time for no gain).  Which kind pays
     depends on the instance (measured: the shift-type repair pays on
     Instance20, wastes a quarter of the time on Instance12)."""
 
     def __init__(self, arms: list[tuple[str, bool]]) -> None:
         self.arms = arms
         self.weight: dict[tuple[str, bool], float | None] = dict.fromkeys(arms)
+        self.duration: dict[tuple[str, bool], float] = dict.fromkeys(arms, 1.0)
 
     def pick(self, rng: random.Random) -> tuple[str, bool]:
         untried = [a for a in self.arms if self.weight[a] is None]
@@ -718,12 +729,15 @@ class _Bandit:
         ws = [self.weight[a] or 0.0 for a in self.arms]
         mean = sum(ws) / len(ws)
         floor = BANDIT_FLOOR * mean if mean > 0 else 1.0
-        return rng.choices(self.arms, [w + floor for w in ws])[0]
+        return rng.choices(self.arms, [(w + floor) / self.duration[a] for a, w in zip(self.arms, ws, strict=True)])[0]
 
     def reward(self, arm: tuple[str, bool], gain: float, seconds: float) -> None:
-        rate = gain / max(seconds, 0.01)
+        seconds = max(seconds, 0.01)
+        rate = gain / seconds
         old = self.weight[arm]
         self.weight[arm] = rate if old is None else (1 - BANDIT_RATE) * old + BANDIT_RATE * rate
+        was = self.duration[arm] if old is not None else seconds
+        self.duration[arm] = (1 - BANDIT_RATE) * was + BANDIT_RATE * seconds
 
 
 def _lns(st: _State, lane: int = 0) -> None:
