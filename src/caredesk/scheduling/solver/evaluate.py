@@ -149,6 +149,23 @@ def _row_violations(ix: Indexed, e: int, row: list[int]) -> list[tuple[str, str]
     return found
 
 
+def head_counts(ix: Indexed, grid: Grid) -> list[int]:
+    """The people on each demand's day and shift (in ``ix.demands`` order),
+    from one pass over the grid; a demand of a skill counts its eligible
+    staff only."""
+    counts: dict[tuple[int, int], int] = {}
+    for row in grid:
+        for d, s in enumerate(row):
+            if s != OFF:
+                counts[(d, s)] = counts.get((d, s), 0) + 1
+    return [
+        counts.get((dm.day, dm.shift), 0)
+        if dm.eligible is None
+        else sum(1 for e in dm.eligible if grid[e][dm.day] == dm.shift)
+        for dm in ix.demands
+    ]
+
+
 def evaluate(ix: Indexed, grid: Grid) -> Evaluation:
     ev = Evaluation()
     bad = ev.violations
@@ -164,18 +181,7 @@ def evaluate(ix: Indexed, grid: Grid) -> Evaluation:
         if prev is not None:
             b["changes"] += ix.change_weight * sum(1 for d in range(H) if prev[d] != row[d])
 
-    # head-count per (day, shift) in one pass over the grid; demands of a
-    # skill count only their eligible staff
-    counts: dict[tuple[int, int], int] = {}
-    for row in grid:
-        for d, s in enumerate(row):
-            if s != OFF:
-                counts[(d, s)] = counts.get((d, s), 0) + 1
-    for dm in ix.demands:
-        if dm.eligible is None:
-            n = counts.get((dm.day, dm.shift), 0)
-        else:
-            n = sum(1 for e in dm.eligible if grid[e][dm.day] == dm.shift)
+    for dm, n in zip(ix.demands, head_counts(ix, grid), strict=True):
         if n < dm.minimum:
             if dm.minimum_weight is None:
                 skill = f" ({dm.skill})" if dm.skill else ""

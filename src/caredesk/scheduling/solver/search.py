@@ -34,8 +34,8 @@ from functools import partial
 
 from ortools.sat.python import cp_model
 
-from .build import ELASTIC_WEIGHT, Built, build_model
-from .evaluate import evaluate
+from .build import ELASTIC_WEIGHT, Built, build_model, set_hints
+from .evaluate import evaluate, head_counts
 from .indexed import OFF, Grid, IDemand, Indexed, grid_from_roster, index_problem, roster_from_grid
 from .model import Problem, Progress, SolveParams, SolveResult, Status
 from .pattern import work_pattern
@@ -518,9 +518,7 @@ def _hint_row(built: Built, e: int, row: list[int]) -> None:
         w = built.work.get((e, d))
         if w is not None:
             val.setdefault(w.index, 0 if row[d] == OFF else 1)
-    hint = built.model.proto.solution_hint
-    hint.vars.extend(val.keys())
-    hint.values.extend(val.values())
+    set_hints(built.model, val)
 
 
 def _feasible_row(st: _State, grid: Grid, e: int, per: float, lanes: int = 1) -> tuple[Grid | None, Built]:
@@ -617,17 +615,8 @@ def _feasible_row(st: _State, grid: Grid, e: int, per: float, lanes: int = 1) ->
 def _shortfalls(ix: Indexed, grid: Grid) -> list[tuple[int, int]]:
     """(day, shift) of every demand the incumbent leaves under its preferred
     or minimum level, once per missing person: where the objective hurts."""
-    count: dict[tuple[int, int], int] = {}
-    for row in grid:
-        for d, s in enumerate(row):
-            if s != OFF:
-                count[(d, s)] = count.get((d, s), 0) + 1
     out: list[tuple[int, int]] = []
-    for dm in ix.demands:
-        if dm.eligible is None:
-            n = count.get((dm.day, dm.shift), 0)
-        else:
-            n = sum(1 for e in dm.eligible if grid[e][dm.day] == dm.shift)
+    for dm, n in zip(ix.demands, head_counts(ix, grid), strict=True):
         level = max(dm.minimum, dm.preferred or 0)
         out.extend([(dm.day, dm.shift)] * max(0, level - n))
     return out
