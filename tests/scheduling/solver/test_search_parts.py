@@ -12,10 +12,10 @@ from ortools.sat.python import cp_model
 
 from caredesk.scheduling.solver import search
 from caredesk.scheduling.solver.build import Built, build_model
-from caredesk.scheduling.solver.evaluate import evaluate
+from caredesk.scheduling.solver.evaluate import day_counts, evaluate
 from caredesk.scheduling.solver.indexed import OFF, Grid, Indexed, index_problem
 from caredesk.scheduling.solver.model import Demand, Request, SolveParams
-from caredesk.scheduling.solver.search import _lns, _marginal_objective, _polish, _State
+from caredesk.scheduling.solver.search import _lns, _polish, _State
 
 from .helpers import DAY, NIGHT, problem, staff
 
@@ -65,17 +65,17 @@ def test_row_objective_is_the_exact_change_in_cost(seed: int) -> None:
     for f in range(ix.E):
         if f != e and rng.random() < 0.7:
             rows[f] = [rng.choice([OFF, *ix.allowed[f][d]]) for d in range(ix.H)]
-    counts: dict[tuple[int, int], int] = {}
+    counts: list[dict[int, int]] = [{} for _ in range(ix.H)]
     for row in rows:
         for d, s in enumerate(row or []):
             if s != OFF:
-                counts[(d, s)] = counts.get((d, s), 0) + 1
+                counts[d][s] = counts[d].get(s, 0) + 1
     candidate = [rng.choice([OFF, *ix.allowed[e][d]]) for d in range(ix.H)]
 
     before: Grid = [list(r) if r is not None else [OFF] * ix.H for r in rows]
     free = [[f == e for _ in range(ix.H)] for f in range(ix.E)]
     built = build_model(ix, before, free, hard_only=True)
-    built.model.minimize(_marginal_objective(ix, built, e=e, rows=rows, counts=counts))
+    built.model.minimize(search._cost_expr(built, e, search._row_costs(ix, e, rows, counts)))
     for d, s in enumerate(candidate):
         for t, v in built.x[(e, d)].items():
             built.model.add(v == (1 if t == s else 0))
@@ -85,6 +85,52 @@ def test_row_objective_is_the_exact_change_in_cost(seed: int) -> None:
     after = [r[:] for r in before]
     after[e] = candidate
     assert round(solver.objective_value) == _cost(ix, after) - _cost(ix, before)
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_row_neighbourhood_offers_only_gaining_cells_and_never_loses(seed: int) -> None:
+    # the row neighbourhood narrows each day to the shifts that cost nothing
+    # or gain, and the one worked now: the current row stays a solution, and
+    # the best row changes the roster's cost exactly as the model's objective
+    rng = random.Random(seed)
+    ix = _random_problem(rng, days=7, people=6)
+    st = search._State(ix, SolveParams(time_limit=5, workers=1, seed=seed), time.monotonic() + 5, 0.0, rng)
+    search._construct(st, 2.0)
+    assert st.grid is not None
+    grid = st.grid
+    e = rng.randrange(ix.E)
+    rows: list[list[int] | None] = [None if f == e else grid[f] for f in range(ix.E)]
+    counts = day_counts([row for f, row in enumerate(grid) if f != e])
+    costs = search._row_costs(ix, e, rows, counts)
+
+    built = search._row_model(ix, grid, search._one_row(ix, e))
+    for (f, d), xs in built.x.items():
+        assert f == e
+        assert all(s == grid[e][d] or costs.of(d, s) <= 0 for s in xs)
+    solver = cp_model.CpSolver()
+    assert solver.solve(built.model) == cp_model.OPTIMAL
+    after = built.extract(solver, grid)
+    assert evaluate(ix, after).feasible
+    current = _model_value(search._row_model(ix, grid, search._one_row(ix, e)), grid)
+    assert _cost(ix, after) - _cost(ix, grid) == round(solver.objective_value - current)
+    assert _cost(ix, after) <= _cost(ix, grid)
+
+
+def test_a_row_freed_for_a_shortfall_goes_to_someone_with_minutes_left() -> None:
+    # P0 has worked all the minutes of the period, P1 has room for one more
+    # shift: a row freed to fill the gap on day 2 is P1's, whoever is drawn
+    days = 4
+    p = problem(
+        days,
+        [staff("P0", max_minutes=2 * 480), staff("P1", max_minutes=2 * 480)],
+        [Demand(d, "D", preferred=2, under_weight=100, over_weight=1) for d in range(days)],
+    )
+    ix = index_problem(p)
+    grid: Grid = [[0, 0, OFF, OFF], [0, OFF, OFF, OFF]]
+    st = search._State(ix, SolveParams(time_limit=5, workers=1, seed=0), time.monotonic() + 5, 0.0, random.Random(0))
+    for seed in range(20):
+        free = search._neighbourhood(st, random.Random(seed), grid, "row", 1.0, targeted=True)
+        assert [any(row) for row in free] == [False, True]
 
 
 def _model_value(built: Built, cells: Grid) -> float:

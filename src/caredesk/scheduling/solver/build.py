@@ -121,8 +121,10 @@ class _Builder:
         model: cp_model.CpModel | None = None,
         elastic: bool = False,
         hard_only: bool = False,
+        domains: dict[tuple[int, int], list[int]] | None = None,
     ) -> None:
         self.ix = ix
+        self.domains = domains
         self.grid = grid
         self.free = free
         self.guard = guard
@@ -204,13 +206,13 @@ class _Builder:
     # ----- variables ---------------------------------------------------
     def make_vars(self) -> None:
         ix, m = self.ix, self.m
+        all_days = list(range(ix.H))
         for e in range(ix.E):
-            days = []
-            for d in range(ix.H):
-                if not self.is_free(e, d):
-                    continue
-                days.append(d)
+            days = all_days[:] if self.free is None else [d for d, f in enumerate(self.free[e]) if f]
+            for d in days:
                 allowed = list(range(ix.S)) if self.relaxed_cells else ix.allowed[e][d]
+                if self.domains is not None:
+                    allowed = self.domains.get((e, d), allowed)
                 xs = {s: m.new_bool_var(f"x{e}_{d}_{s}") for s in allowed}
                 self.x[(e, d)] = xs
                 if not xs:
@@ -600,13 +602,16 @@ def build_model(
     model: cp_model.CpModel | None = None,
     elastic: bool = False,
     hard_only: bool = False,
+    domains: dict[tuple[int, int], list[int]] | None = None,
 ) -> Built:
     """Build the CP-SAT model of ``ix`` over the FREE cells of ``free``
     (``None`` = all), other cells fixed to ``grid``.  ``guard(kind, staff_or_demand)`` may return an enforcement
     literal per rule group (used to explain infeasibility); pass ``model`` to
     build into an existing model (whose guard literals already exist).
     ``elastic`` turns hard minimum cover into a heavy soft term; ``hard_only``
-    leaves out every soft term and the cover rules (per-person construction)."""
+    leaves out every soft term and the cover rules (per-person construction);
+    ``domains`` narrows free cells to the given shifts (a subset of the
+    allowed ones; a cell with none is off)."""
     if free is not None:
         assert grid is not None, "a partial region needs the grid of fixed cells"
-    return _Builder(ix, grid, free, guard, relaxed_cells, model, elastic, hard_only).build()
+    return _Builder(ix, grid, free, guard, relaxed_cells, model, elastic, hard_only, domains).build()

@@ -28,15 +28,14 @@ import math
 import random
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import partial
 
 from ortools.sat.python import cp_model
 
 from .build import ELASTIC_WEIGHT, Built, build_model, set_hints
-from .evaluate import evaluate, head_counts
-from .indexed import OFF, Grid, IDemand, Indexed, grid_from_roster, index_problem, roster_from_grid
+from .evaluate import day_counts, evaluate, head_counts
+from .indexed import OFF, Grid, Indexed, grid_from_roster, index_problem, roster_from_grid
 from .model import Problem, Progress, SolveParams, SolveResult, Status
 from .pattern import work_pattern
 
@@ -95,6 +94,13 @@ GREEDY_ROW_SECONDS = 0.2
 #: LP-guided worker (``_construct_row(lp=True)``), when each row gets this
 #: many seconds of one core
 LP_ROW_SECONDS = 2.0
+#: a row neighbourhood freed for a shortfall picks someone with the minutes
+#: left to take the missing shift, when anyone has them
+SLACK_FIRST = True
+SLACK_ALL = False
+#: the row neighbourhood offers each day only the shifts that cost nothing or
+#: gain, and the one worked now (``_row_model``)
+ROW_IMPROVING_ONLY = True
 #: share of the time limit the construction of the first roster may take
 CONSTRUCT_SHARE = 0.3
 
@@ -368,7 +374,7 @@ def _construct(st: _State, budget: float) -> None:
     on its own (hard rules only, no cover) is feasible whenever that person's
     rules are.  When the budget allows ``GREEDY_ROW_SECONDS`` per row, rows
     are built one after the other, each solved for its exact effect on the
-    rows before it (``_marginal_objective``: the cover each cell fills or
+    rows before it (``_row_costs``: the cover each cell fills or
     overfills, the person's requests), so each person covers what the people
     before left; with ``LP_ROW_SECONDS`` per row and core, they are solved
     in parallel, one per core, each seeing the rows finished before it
@@ -387,7 +393,7 @@ def _construct(st: _State, budget: float) -> None:
     greedy = budget / ix.E >= GREEDY_ROW_SECONDS
     lp_rows = greedy and st.total_workers * budget / ix.E >= LP_ROW_SECONDS
     lanes = 1 if greedy and not lp_rows else max(1, min(st.total_workers, ix.E))
-    counts: dict[tuple[int, int], int] = {}  # (day, shift) -> people on it among the rows done
+    counts: list[dict[int, int]] = [{} for _ in range(ix.H)]  # day -> shift -> people among the rows done
 
     def worker() -> None:
         while not st.stop:
@@ -397,8 +403,8 @@ def _construct(st: _State, budget: float) -> None:
                 e = todo.pop(0)
                 per = max(0.1, lanes * (end_time - time.monotonic()) / (len(todo) + 1))
             blank: Grid = [[OFF] * ix.H for _ in range(ix.E)]
-            objective = partial(_marginal_objective, ix, e=e, rows=rows, counts=counts) if greedy else None
-            found = _construct_row(st, blank, e, per, lanes, objective, lp=lp_rows)
+            costs = _row_costs(ix, e, rows, counts) if greedy else None
+            found = _construct_row(st, blank, e, per, lanes, costs, lp=lp_rows)
             if found is None:
                 st.note(f"construct: no row for {ix.staff_ids[e]}")
                 st.stop_construction = True
@@ -407,7 +413,7 @@ def _construct(st: _State, budget: float) -> None:
                 rows[e] = found[e]
                 for d, sh in enumerate(found[e]):
                     if sh != OFF:
-                        counts[(d, sh)] = counts.get((d, sh), 0) + 1
+                        counts[d][sh] = counts[d].get(sh, 0) + 1
             if st.stop_construction:
                 return
 
@@ -424,41 +430,84 @@ def _construct(st: _State, budget: float) -> None:
     st.offer(grid)
 
 
-def _marginal_objective(
-    ix: Indexed, built: Built, *, e: int, rows: list[list[int] | None], counts: dict[tuple[int, int], int]
-) -> cp_model.LinearExprT:
-    """The objective of person ``e``'s row with the rows built so far fixed
-    and the others off: each cell's change to the cover cost of its day and
-    shift (one person moves a count by at most one, so this is exact), and
-    the person's requests.  Linear in the row's cells, so cheap to build."""
+@dataclass
+class _RowCosts:
+    """The objective of one person's row against the other rows, per cell:
+    ``cell[(d, s)]`` for working shift ``s`` on day ``d`` (cover filled or
+    overfilled, shift requests) and ``day[d]`` for working at all (requests
+    for or against a day)."""
 
-    def cost(dm: IDemand, n: int) -> int:
-        c = 0
-        if n < dm.minimum:
-            c += (ELASTIC_WEIGHT if dm.minimum_weight is None else dm.minimum_weight) * (dm.minimum - n)
-        if dm.preferred is not None:
-            c += dm.under_weight * max(0, dm.preferred - n) + dm.over_weight * max(0, n - dm.preferred)
-        return c
+    cell: dict[tuple[int, int], int]
+    day: dict[int, int]
 
-    terms = []
+    def of(self, d: int, s: int) -> int:
+        return self.cell.get((d, s), 0) + self.day.get(d, 0)
+
+
+def _row_costs(ix: Indexed, e: int, rows: list[list[int] | None], counts: Sequence[Mapping[int, int]]) -> _RowCosts:
+    """Person ``e``'s cell costs with the rows built so far fixed and the
+    others off (one person moves a count by at most one, so this is exact)."""
+
+    cell: dict[tuple[int, int], int] = {}
+    day: dict[int, int] = {}
     for dm in ix.demands:
-        v = built.x.get((e, dm.day), {}).get(dm.shift)
-        if v is None or (dm.eligible is not None and e not in dm.eligible):
-            continue
         if dm.eligible is None:
-            n = counts.get((dm.day, dm.shift), 0)
-        else:
+            n = counts[dm.day].get(dm.shift, 0)
+        elif e in dm.eligible:
             n = sum(1 for f in dm.eligible if (row := rows[f]) is not None and row[dm.day] == dm.shift)
-        delta = cost(dm, n + 1) - cost(dm, n)
+        else:
+            continue
+        # the change of the demand's cost from n to n + 1 people
+        delta = 0
+        if n < dm.minimum:
+            delta -= ELASTIC_WEIGHT if dm.minimum_weight is None else dm.minimum_weight
+        if dm.preferred is not None:
+            delta += -dm.under_weight if n < dm.preferred else dm.over_weight
         if delta:
-            terms.append(delta * v)
+            key = (dm.day, dm.shift)
+            cell[key] = cell.get(key, 0) + delta
     for r in ix.requests:
         if r.staff != e:
             continue
-        cell = built.work.get((e, r.day)) if r.shift is None else built.x.get((e, r.day), {}).get(r.shift)
-        if cell is not None:
-            terms.append((-r.weight if r.on else r.weight) * cell)
-    return sum(terms) if terms else 0  # type: ignore[return-value]
+        w = -r.weight if r.on else r.weight
+        if r.shift is None:
+            day[r.day] = day.get(r.day, 0) + w
+        else:
+            cell[(r.day, r.shift)] = cell.get((r.day, r.shift), 0) + w
+    return _RowCosts(cell, day)
+
+
+def _improving_domains(
+    ix: Indexed, e: int, costs: _RowCosts, row: list[int] | None
+) -> dict[tuple[int, int], list[int]]:
+    """Person ``e``'s shifts per day that cost nothing or gain, with the one
+    worked now in ``row`` and any pinned one (the current row stays a
+    solution)."""
+    forced = ix.forced_work[e]
+    return {
+        (e, d): [s for s in ix.allowed[e][d] if costs.of(d, s) <= 0 or d in forced or (row is not None and s == row[d])]
+        for d in range(ix.H)
+    }
+
+
+def _cost_expr(built: Built, e: int, costs: _RowCosts) -> cp_model.LinearExprT:
+    """``costs`` over person ``e``'s free cells in ``built``."""
+    lits: list[cp_model.IntVar] = []
+    coefs: list[int] = []
+    cell, day = costs.cell, costs.day
+    for (f, d), xs in built.x.items():
+        if f != e:
+            continue
+        for s, v in xs.items():
+            c = cell.get((d, s))
+            if c:
+                lits.append(v)
+                coefs.append(c)
+        c = day.get(d)
+        if c and (f, d) in built.work:
+            lits.append(built.work[(f, d)])
+            coefs.append(c)
+    return cp_model.LinearExpr.weighted_sum(lits, coefs) if lits else 0
 
 
 def _construct_row(
@@ -467,17 +516,19 @@ def _construct_row(
     e: int,
     per: float,
     lanes: int = 1,
-    objective: Callable[[Built], cp_model.LinearExprT] | None = None,
+    costs: _RowCosts | None = None,
     lp: bool = False,
 ) -> Grid | None:
-    """With an ``objective``: the best row for it that CP-SAT's portfolio
+    """With ``costs``: the best row for them that CP-SAT's portfolio
     (``lp``: one LP-guided worker) finds within ``per`` seconds; without
-    one, or if none is found, any feasible row (``_feasible_row``)."""
-    if objective is not None:
-        ix = st.ix
-        free = _one_row(ix, e)
-        built = build_model(ix, grid, free, hard_only=True)
-        built.model.minimize(objective(built))
+    them, or if none is found, any feasible row (``_feasible_row``).  Rows
+    are not narrowed to the cells that gain here (``_improving_domains``):
+    early rows lose nothing by it, late ones are then mostly infeasible
+    (Instance24: no faster, same first roster)."""
+    ix = st.ix
+    if costs is not None:
+        built = build_model(ix, grid, _one_row(ix, e), hard_only=True)
+        built.model.minimize(_cost_expr(built, e, costs))
         seconds = min(per, max(0.05, st.left() - 0.2))
         if lp:
             solver = _lp_row_solver(st.params, seconds, st.params.seed + e)
@@ -490,10 +541,10 @@ def _construct_row(
         if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return built.extract(solver, grid)
     found, built = _feasible_row(st, grid, e, per, lanes)
-    if found is None or objective is None or st.left() < 0.5:
+    if found is None or costs is None or st.left() < 0.5:
         return found
     # tight rows (Instance22): the objective from the feasible row as the hint
-    built.model.minimize(objective(built))
+    built.model.minimize(_cost_expr(built, e, costs))
     _hint_row(built, e, found[e])
     solver = _fast_solver(st.params, min(per, max(0.05, st.left() - 0.2)), st.params.seed + e)
     solver.parameters.num_workers = max(1, st.params.workers)
@@ -622,6 +673,14 @@ def _shortfalls(ix: Indexed, grid: Grid) -> list[tuple[int, int]]:
     return out
 
 
+def _minutes_left(ix: Indexed, grid: Grid, e: int) -> int:
+    """Minutes person ``e`` may still work in the period (no limit: a lot)."""
+    limit = ix.max_minutes[e]
+    if limit is None:
+        return 10**9
+    return limit - sum(ix.length[s] for s in grid[e] if s != OFF)
+
+
 def _neighbourhood(
     st: _State, rng: random.Random, grid: Grid, kind: str, cells: float, targeted: bool
 ) -> list[list[bool]]:
@@ -647,6 +706,12 @@ def _neighbourhood(
             return rng.sample(range(E), k)
         d, s = target
         able = [e for e in range(E) if s in ix.allowed[e][d]]
+        if SLACK_FIRST and (k == 1 or SLACK_ALL):
+            # one row re-solved for a shortfall: someone with the minutes left
+            # to take the shift, when anyone has them (Instance12: demand is
+            # above the contracts' total, the others can only swap shifts)
+            with_slack = [e for e in able if _minutes_left(ix, grid, e) >= ix.length[s]]
+            able = with_slack or able
         picked = rng.sample(able, min(len(able), max(1, k // 2)))
         rest = [e for e in range(E) if e not in set(picked)]
         return picked + rng.sample(rest, min(len(rest), k - len(picked)))
@@ -818,17 +883,20 @@ def _lns(st: _State, lane: int = 0) -> None:
 
 def _row_model(ix: Indexed, grid: Grid, free: list[list[bool]]) -> Built:
     """One person's row (the free one) with the row objective of the
-    construction against everyone else's rows, hinted with the current row."""
+    construction against everyone else's rows, hinted with the current row.
+    With ``ROW_IMPROVING_ONLY``, each day offers only the shifts that cost
+    nothing or gain (fill a gap, meet a request) and the shift worked now,
+    so the current row stays feasible and every move that can gain is kept
+    except those that trade a gain for a cost elsewhere in the row."""
     (e,) = [f for f in range(ix.E) if any(free[f])]
     rows: list[list[int] | None] = [None if f == e else grid[f] for f in range(ix.E)]
-    counts: dict[tuple[int, int], int] = {}
-    for f, row in enumerate(grid):
-        if f != e:
-            for d, sh in enumerate(row):
-                if sh != OFF:
-                    counts[(d, sh)] = counts.get((d, sh), 0) + 1
-    built = build_model(ix, grid, free, hard_only=True)
-    built.model.minimize(_marginal_objective(ix, built, e=e, rows=rows, counts=counts))
+    counts = day_counts(grid)
+    for d, sh in enumerate(grid[e]):
+        counts[d][sh] -= 1  # the others' rows only
+    costs = _row_costs(ix, e, rows, counts)
+    domains = _improving_domains(ix, e, costs, grid[e]) if ROW_IMPROVING_ONLY else None
+    built = build_model(ix, grid, free, hard_only=True, domains=domains)
+    built.model.minimize(_cost_expr(built, e, costs))
     _hint_row(built, e, grid[e])
     return built
 
