@@ -169,6 +169,44 @@ def test_region_model_objective_changes_exactly_as_the_roster_cost(seed: int) ->
     assert round(solver.objective_value - at_base) == _cost(ix, found) - _cost(ix, grid)
 
 
+@pytest.mark.parametrize("seed", range(12))
+def test_narrowed_region_keeps_the_incumbent_and_drops_only_shifts_that_cost(seed: int) -> None:
+    # staff and block neighbourhoods offer only the shifts whose first extra
+    # head gains against the fixed cells (or is worked now): the incumbent
+    # stays a solution, the objective still moves exactly as the roster's
+    # cost, and every shift left out costs something, whoever takes it
+    rng = random.Random(seed)
+    ix = _random_problem(rng, days=7, people=6)
+    st = search._State(ix, SolveParams(time_limit=5, workers=1, seed=seed), time.monotonic() + 5, 0.0, rng)
+    search._construct(st, 2.0)
+    assert st.grid is not None
+    grid = st.grid
+    a = rng.randrange(ix.H)
+    days = range(a, min(ix.H, a + rng.randint(1, ix.H)))
+    people = rng.sample(range(ix.E), rng.randint(1, ix.E - 1))
+    free = [[e in people and d in days for d in range(ix.H)] for e in range(ix.E)]
+    domains = search._region_domains(ix, grid, free)
+    for (e, d), kept in domains.items():
+        assert grid[e][d] == OFF or grid[e][d] in kept
+        for s in set(ix.allowed[e][d]) - set(kept):
+            # the shift costs when added to the fixed cells with this person
+            # taking it and the other free cells off
+            before = [[OFF if free[f][t] else grid[f][t] for t in range(ix.H)] for f in range(ix.E)]
+            after = [row[:] for row in before]
+            after[e][d] = s
+            assert _cost(ix, after) > _cost(ix, before)
+    built = build_model(ix, grid, free, domains=domains)
+    built.hint(grid)
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    assert solver.solve(built.model) == cp_model.OPTIMAL
+    found = built.extract(solver, grid)
+    assert evaluate(ix, found).feasible
+    assert _cost(ix, found) <= _cost(ix, grid)
+    at_base = _model_value(build_model(ix, grid, free, domains=domains), grid)
+    assert round(solver.objective_value - at_base) == _cost(ix, found) - _cost(ix, grid)
+
+
 def _state(ix: Indexed, grid: Grid) -> _State:
     st = _State(ix, SolveParams(), time.monotonic() + 10, time.monotonic(), random.Random(0))
     st.offer(grid)

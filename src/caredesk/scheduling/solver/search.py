@@ -35,7 +35,7 @@ from ortools.sat.python import cp_model
 
 from .build import ELASTIC_WEIGHT, Built, build_model, set_hints
 from .evaluate import day_counts, evaluate, head_counts
-from .indexed import OFF, Grid, Indexed, grid_from_roster, index_problem, roster_from_grid
+from .indexed import OFF, Grid, IDemand, Indexed, grid_from_roster, index_problem, roster_from_grid
 from .model import Problem, Progress, SolveParams, SolveResult, Status
 from .pattern import work_pattern
 
@@ -101,6 +101,9 @@ SLACK_ALL = False
 #: the row neighbourhood offers each day only the shifts that cost nothing or
 #: gain, and the one worked now (``_row_model``)
 ROW_IMPROVING_ONLY = True
+#: ... and the staff and block neighbourhoods only the shifts whose cover the
+#: fixed cells leave short, and the ones worked now (``_region_domains``)
+REGION_IMPROVING_ONLY = True
 #: share of the time limit the construction of the first roster may take
 CONSTRUCT_SHARE = 0.3
 
@@ -444,6 +447,16 @@ class _RowCosts:
         return self.cell.get((d, s), 0) + self.day.get(d, 0)
 
 
+def _head_delta(dm: IDemand, n: int) -> int:
+    """The change of a demand's cost from ``n`` to ``n + 1`` people."""
+    delta = 0
+    if n < dm.minimum:
+        delta -= ELASTIC_WEIGHT if dm.minimum_weight is None else dm.minimum_weight
+    if dm.preferred is not None:
+        delta += -dm.under_weight if n < dm.preferred else dm.over_weight
+    return delta
+
+
 def _row_costs(ix: Indexed, e: int, rows: list[list[int] | None], counts: Sequence[Mapping[int, int]]) -> _RowCosts:
     """Person ``e``'s cell costs with the rows built so far fixed and the
     others off (one person moves a count by at most one, so this is exact)."""
@@ -457,12 +470,7 @@ def _row_costs(ix: Indexed, e: int, rows: list[list[int] | None], counts: Sequen
             n = sum(1 for f in dm.eligible if (row := rows[f]) is not None and row[dm.day] == dm.shift)
         else:
             continue
-        # the change of the demand's cost from n to n + 1 people
-        delta = 0
-        if n < dm.minimum:
-            delta -= ELASTIC_WEIGHT if dm.minimum_weight is None else dm.minimum_weight
-        if dm.preferred is not None:
-            delta += -dm.under_weight if n < dm.preferred else dm.over_weight
+        delta = _head_delta(dm, n)
         if delta:
             key = (dm.day, dm.shift)
             cell[key] = cell.get(key, 0) + delta
@@ -488,6 +496,57 @@ def _improving_domains(
         (e, d): [s for s in ix.allowed[e][d] if costs.of(d, s) <= 0 or d in forced or (row is not None and s == row[d])]
         for d in range(ix.H)
     }
+
+
+def _region_domains(ix: Indexed, grid: Grid, free: list[list[bool]]) -> dict[tuple[int, int], list[int]]:
+    """The free cells' shifts that could gain (``REGION_IMPROVING_ONLY``):
+    those whose first extra head costs nothing or gains against the fixed
+    cells' cover (with the person's requests), the one worked now and any
+    pinned one.  A shift whose cover the fixed cells already fill can only
+    cost, whoever of the free people takes it; cells under a skill demand
+    keep every shift (the count depends on who is free)."""
+    counts = day_counts(grid)
+    cells = [(e, d) for e, row in enumerate(free) if any(row) for d, is_free in enumerate(row) if is_free]
+    for e, d in cells:
+        counts[d][grid[e][d]] -= 1  # the fixed cells' heads only
+    people = {e for e, _ in cells}
+    cell_req: dict[tuple[int, int, int], int] = {}
+    day_req: dict[tuple[int, int], int] = {}
+    for r in ix.requests:
+        if r.staff in people:
+            w = -r.weight if r.on else r.weight
+            if r.shift is None:
+                day_req[(r.staff, r.day)] = day_req.get((r.staff, r.day), 0) + w
+            else:
+                key = (r.staff, r.day, r.shift)
+                cell_req[key] = cell_req.get(key, 0) + w
+    head_cost: dict[tuple[int, int], int | None] = {}  # None: a skill demand
+
+    def first_head(d: int, s: int) -> int | None:
+        key = (d, s)
+        if key not in head_cost:
+            c: int | None = 0
+            n = counts[d][s]
+            for i in ix.demands_at.get(key, ()):
+                dm = ix.demands[i]
+                if dm.eligible is not None:
+                    c = None
+                    break
+                assert c is not None
+                c += _head_delta(dm, n)
+            head_cost[key] = c
+        return head_cost[key]
+
+    out: dict[tuple[int, int], list[int]] = {}
+    for e, d in cells:
+        now, forced, base = grid[e][d], d in ix.forced_work[e], day_req.get((e, d), 0)
+        keep = []
+        for s in ix.allowed[e][d]:
+            c = first_head(d, s)
+            if s == now or forced or c is None or c + base + cell_req.get((e, d, s), 0) <= 0:
+                keep.append(s)
+        out[(e, d)] = keep
+    return out
 
 
 def _cost_expr(built: Built, e: int, costs: _RowCosts) -> cp_model.LinearExprT:
@@ -836,7 +895,8 @@ def _lns(st: _State, lane: int = 0) -> None:
         if kind == "row":
             built = _row_model(ix, base, free)
         else:
-            built = build_model(ix, base, free)
+            narrow = REGION_IMPROVING_ONLY and kind in ("staff", "block")
+            built = build_model(ix, base, free, domains=_region_domains(ix, base, free) if narrow else None)
             if kind == "types":
                 for (e, d), wv in built.work.items():
                     built.model.add(wv == (0 if base[e][d] == OFF else 1))
