@@ -14,7 +14,7 @@ from caredesk.scheduling.solver import search
 from caredesk.scheduling.solver.build import Built, build_model
 from caredesk.scheduling.solver.evaluate import day_counts, evaluate
 from caredesk.scheduling.solver.indexed import OFF, Grid, Indexed, index_problem
-from caredesk.scheduling.solver.model import Demand, Request, SolveParams
+from caredesk.scheduling.solver.model import Demand, Replan, Request, SolveParams
 from caredesk.scheduling.solver.search import _lns, _polish, _State
 
 from .helpers import DAY, NIGHT, problem, staff
@@ -92,12 +92,7 @@ def test_row_neighbourhood_offers_only_gaining_cells_and_never_loses(seed: int) 
     # the row neighbourhood narrows each day to the shifts that cost nothing
     # or gain, and the one worked now: the current row stays a solution, and
     # the best row changes the roster's cost exactly as the model's objective
-    rng = random.Random(seed)
-    ix = _random_problem(rng, days=7, people=6)
-    st = search._State(ix, SolveParams(time_limit=5, workers=1, seed=seed), time.monotonic() + 5, 0.0, rng)
-    search._construct(st, 2.0)
-    assert st.grid is not None
-    grid = st.grid
+    rng, ix, grid = _constructed(seed)
     e = rng.randrange(ix.E)
     rows: list[list[int] | None] = [None if f == e else grid[f] for f in range(ix.E)]
     counts = day_counts([row for f, row in enumerate(grid) if f != e])
@@ -133,6 +128,24 @@ def test_a_row_freed_for_a_shortfall_goes_to_someone_with_minutes_left() -> None
         assert [any(row) for row in free] == [False, True]
 
 
+def _constructed(seed: int) -> tuple[random.Random, Indexed, Grid]:
+    """A random problem and the construction's roster for it."""
+    rng = random.Random(seed)
+    ix = _random_problem(rng, days=7, people=6)
+    st = search._State(ix, SolveParams(time_limit=5, workers=1, seed=seed), time.monotonic() + 5, 0.0, rng)
+    search._construct(st, 2.0)
+    assert st.grid is not None
+    return rng, ix, st.grid
+
+
+def _random_region(rng: random.Random, ix: Indexed, max_people: int) -> list[list[bool]]:
+    """Some people (1 to ``max_people``) over a window of days."""
+    a = rng.randrange(ix.H)
+    days = range(a, min(ix.H, a + rng.randint(1, ix.H)))
+    people = rng.sample(range(ix.E), rng.randint(1, max_people))
+    return [[e in people and d in days for d in range(ix.H)] for e in range(ix.E)]
+
+
 def _model_value(built: Built, cells: Grid) -> float:
     """The region model's objective with its free cells set as in ``cells``."""
     for (e, d), xs in built.x.items():
@@ -149,16 +162,8 @@ def test_region_model_objective_changes_exactly_as_the_roster_cost(seed: int) ->
     # cross a minimum or preferred level, with under/over variables where
     # they can: either way the model's objective must move exactly as the
     # roster's cost when the free cells change
-    rng = random.Random(seed)
-    ix = _random_problem(rng, days=7, people=6)
-    base = search._State(ix, SolveParams(time_limit=5, workers=1, seed=seed), time.monotonic() + 5, 0.0, rng)
-    search._construct(base, 2.0)
-    assert base.grid is not None
-    grid = base.grid
-    a = rng.randrange(ix.H)
-    days = range(a, min(ix.H, a + rng.randint(1, ix.H)))
-    people = rng.sample(range(ix.E), rng.randint(1, ix.E))
-    free = [[e in people and d in days for d in range(ix.H)] for e in range(ix.E)]
+    rng, ix, grid = _constructed(seed)
+    free = _random_region(rng, ix, ix.E)
     built = build_model(ix, grid, free)
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
@@ -175,16 +180,8 @@ def test_narrowed_region_keeps_the_incumbent_and_drops_only_shifts_that_cost(see
     # head gains against the fixed cells (or is worked now): the incumbent
     # stays a solution, the objective still moves exactly as the roster's
     # cost, and every shift left out costs something, whoever takes it
-    rng = random.Random(seed)
-    ix = _random_problem(rng, days=7, people=6)
-    st = search._State(ix, SolveParams(time_limit=5, workers=1, seed=seed), time.monotonic() + 5, 0.0, rng)
-    search._construct(st, 2.0)
-    assert st.grid is not None
-    grid = st.grid
-    a = rng.randrange(ix.H)
-    days = range(a, min(ix.H, a + rng.randint(1, ix.H)))
-    people = rng.sample(range(ix.E), rng.randint(1, ix.E - 1))
-    free = [[e in people and d in days for d in range(ix.H)] for e in range(ix.E)]
+    rng, ix, grid = _constructed(seed)
+    free = _random_region(rng, ix, ix.E - 1)
     domains = search._region_domains(ix, grid, free)
     for (e, d), kept in domains.items():
         assert grid[e][d] == OFF or grid[e][d] in kept
@@ -205,6 +202,24 @@ def test_narrowed_region_keeps_the_incumbent_and_drops_only_shifts_that_cost(see
     assert _cost(ix, found) <= _cost(ix, grid)
     at_base = _model_value(build_model(ix, grid, free, domains=domains), grid)
     assert round(solver.objective_value - at_base) == _cost(ix, found) - _cost(ix, grid)
+
+
+def test_narrowed_neighbourhoods_keep_the_published_shift_when_replanning() -> None:
+    # P0 now covers day 0's one D; P1 worked it in the published roster:
+    # an extra D costs 1 in cover but going back to the published roster
+    # saves 10, so both the row and the region must still offer it to P1
+    p = problem(
+        2,
+        [staff("P0"), staff("P1")],
+        [Demand(d, "D", preferred=1, under_weight=100, over_weight=1) for d in range(2)],
+        replan=Replan({"P0": (None, "D"), "P1": ("D", None)}, weight=10),
+    )
+    ix = index_problem(p)
+    grid: Grid = [[0, 0], [OFF, OFF]]
+    free = [[False, False], [True, False]]
+    assert search._region_domains(ix, grid, free)[(1, 0)] == [0]
+    built = search._row_model(ix, grid, search._one_row(ix, 1))
+    assert list(built.x[(1, 0)]) == [0]
 
 
 def _state(ix: Indexed, grid: Grid) -> _State:

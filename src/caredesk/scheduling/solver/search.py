@@ -485,15 +485,18 @@ def _row_costs(ix: Indexed, e: int, rows: list[list[int] | None], counts: Sequen
     return _RowCosts(cell, day)
 
 
-def _improving_domains(
-    ix: Indexed, e: int, costs: _RowCosts, row: list[int] | None
-) -> dict[tuple[int, int], list[int]]:
+def _improving_domains(ix: Indexed, e: int, costs: _RowCosts, row: list[int]) -> dict[tuple[int, int], list[int]]:
     """Person ``e``'s shifts per day that cost nothing or gain, with the one
-    worked now in ``row`` and any pinned one (the current row stays a
-    solution)."""
+    worked now in ``row``, the published one (re-planning) and any pinned
+    one: the current row stays a solution."""
     forced = ix.forced_work[e]
+    published = ix.previous[e] if ix.previous is not None else None
     return {
-        (e, d): [s for s in ix.allowed[e][d] if costs.of(d, s) <= 0 or d in forced or (row is not None and s == row[d])]
+        (e, d): [
+            s
+            for s in ix.allowed[e][d]
+            if costs.of(d, s) <= 0 or s == row[d] or d in forced or (published is not None and s == published[d])
+        ]
         for d in range(ix.H)
     }
 
@@ -501,10 +504,11 @@ def _improving_domains(
 def _region_domains(ix: Indexed, grid: Grid, free: list[list[bool]]) -> dict[tuple[int, int], list[int]]:
     """The free cells' shifts that could gain (``REGION_IMPROVING_ONLY``):
     those whose first extra head costs nothing or gains against the fixed
-    cells' cover (with the person's requests), the one worked now and any
-    pinned one.  A shift whose cover the fixed cells already fill can only
-    cost, whoever of the free people takes it; cells under a skill demand
-    keep every shift (the count depends on who is free)."""
+    cells' cover (with the person's requests), the one worked now, the
+    published one (re-planning) and any pinned one.  A shift whose cover
+    the fixed cells already fill can only cost, whoever of the free people
+    takes it; cells under a skill demand keep every shift (the count
+    depends on who is free)."""
     counts = day_counts(grid)
     cells = [(e, d) for e, row in enumerate(free) if any(row) for d, is_free in enumerate(row) if is_free]
     for e, d in cells:
@@ -540,10 +544,12 @@ def _region_domains(ix: Indexed, grid: Grid, free: list[list[bool]]) -> dict[tup
     out: dict[tuple[int, int], list[int]] = {}
     for e, d in cells:
         now, forced, base = grid[e][d], d in ix.forced_work[e], day_req.get((e, d), 0)
+        published = ix.previous[e] if ix.previous is not None else None
+        was = published[d] if published is not None else OFF
         keep = []
         for s in ix.allowed[e][d]:
             c = first_head(d, s)
-            if s == now or forced or c is None or c + base + cell_req.get((e, d, s), 0) <= 0:
+            if s in (now, was) or forced or c is None or c + base + cell_req.get((e, d, s), 0) <= 0:
                 keep.append(s)
         out[(e, d)] = keep
     return out
