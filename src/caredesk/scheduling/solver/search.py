@@ -28,8 +28,9 @@ import math
 import random
 import threading
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 
 from ortools.sat.python import cp_model
 
@@ -97,7 +98,6 @@ LP_ROW_SECONDS = 2.0
 #: a row neighbourhood freed for a shortfall picks someone with the minutes
 #: left to take the missing shift, when anyone has them
 SLACK_FIRST = True
-SLACK_ALL = False
 #: the row neighbourhood offers each day only the shifts that cost nothing or
 #: gain, and the one worked now (``_row_model``)
 ROW_IMPROVING_ONLY = True
@@ -457,12 +457,27 @@ def _head_delta(dm: IDemand, n: int) -> int:
     return delta
 
 
+def _request_costs(ix: Indexed, people: set[int]) -> tuple[dict[tuple[int, int, int], int], dict[tuple[int, int], int]]:
+    """The requests of ``people`` as costs of working: per (person, day,
+    shift) for shift requests, per (person, day) for requests of a day."""
+    cell: dict[tuple[int, int, int], int] = {}
+    day: dict[tuple[int, int], int] = {}
+    for r in ix.requests:
+        if r.staff in people:
+            w = -r.weight if r.on else r.weight
+            if r.shift is None:
+                day[(r.staff, r.day)] = day.get((r.staff, r.day), 0) + w
+            else:
+                key = (r.staff, r.day, r.shift)
+                cell[key] = cell.get(key, 0) + w
+    return cell, day
+
+
 def _row_costs(ix: Indexed, e: int, rows: list[list[int] | None], counts: Sequence[Mapping[int, int]]) -> _RowCosts:
     """Person ``e``'s cell costs with the rows built so far fixed and the
     others off (one person moves a count by at most one, so this is exact)."""
 
     cell: dict[tuple[int, int], int] = {}
-    day: dict[int, int] = {}
     for dm in ix.demands:
         if dm.eligible is None:
             n = counts[dm.day].get(dm.shift, 0)
@@ -474,31 +489,28 @@ def _row_costs(ix: Indexed, e: int, rows: list[list[int] | None], counts: Sequen
         if delta:
             key = (dm.day, dm.shift)
             cell[key] = cell.get(key, 0) + delta
-    for r in ix.requests:
-        if r.staff != e:
-            continue
-        w = -r.weight if r.on else r.weight
-        if r.shift is None:
-            day[r.day] = day.get(r.day, 0) + w
-        else:
-            cell[(r.day, r.shift)] = cell.get((r.day, r.shift), 0) + w
-    return _RowCosts(cell, day)
+    cell_req, day_req = _request_costs(ix, {e})
+    for (_, d, sh), w in cell_req.items():
+        cell[(d, sh)] = cell.get((d, sh), 0) + w
+    return _RowCosts(cell, {d: w for (_, d), w in day_req.items()})
+
+
+def _narrowed(ix: Indexed, e: int, d: int, now: int, cost: Callable[[int], int | None]) -> list[int]:
+    """Person ``e``'s allowed shifts on day ``d`` that cost nothing or gain
+    (``cost`` of None: unknown, kept), with the one worked now, the
+    published one (re-planning) and any pinned one, so the incumbent stays
+    a solution."""
+    if d in ix.forced_work[e]:
+        return ix.allowed[e][d]
+    published = ix.previous[e] if ix.previous is not None else None
+    was = published[d] if published is not None else OFF
+    return [s for s in ix.allowed[e][d] if s in (now, was) or (c := cost(s)) is None or c <= 0]
 
 
 def _improving_domains(ix: Indexed, e: int, costs: _RowCosts, row: list[int]) -> dict[tuple[int, int], list[int]]:
-    """Person ``e``'s shifts per day that cost nothing or gain, with the one
-    worked now in ``row``, the published one (re-planning) and any pinned
-    one: the current row stays a solution."""
-    forced = ix.forced_work[e]
-    published = ix.previous[e] if ix.previous is not None else None
-    return {
-        (e, d): [
-            s
-            for s in ix.allowed[e][d]
-            if costs.of(d, s) <= 0 or s == row[d] or d in forced or (published is not None and s == published[d])
-        ]
-        for d in range(ix.H)
-    }
+    """Person ``e``'s row narrowed to the shifts that cost nothing or gain
+    (``_narrowed``)."""
+    return {(e, d): _narrowed(ix, e, d, row[d], partial(costs.of, d)) for d in range(ix.H)}
 
 
 def _region_domains(ix: Indexed, grid: Grid, free: list[list[bool]]) -> dict[tuple[int, int], list[int]]:
@@ -514,16 +526,7 @@ def _region_domains(ix: Indexed, grid: Grid, free: list[list[bool]]) -> dict[tup
     for e, d in cells:
         counts[d][grid[e][d]] -= 1  # the fixed cells' heads only
     people = {e for e, _ in cells}
-    cell_req: dict[tuple[int, int, int], int] = {}
-    day_req: dict[tuple[int, int], int] = {}
-    for r in ix.requests:
-        if r.staff in people:
-            w = -r.weight if r.on else r.weight
-            if r.shift is None:
-                day_req[(r.staff, r.day)] = day_req.get((r.staff, r.day), 0) + w
-            else:
-                key = (r.staff, r.day, r.shift)
-                cell_req[key] = cell_req.get(key, 0) + w
+    cell_req, day_req = _request_costs(ix, people)
     head_cost: dict[tuple[int, int], int | None] = {}  # None: a skill demand
 
     def first_head(d: int, s: int) -> int | None:
@@ -541,18 +544,11 @@ def _region_domains(ix: Indexed, grid: Grid, free: list[list[bool]]) -> dict[tup
             head_cost[key] = c
         return head_cost[key]
 
-    out: dict[tuple[int, int], list[int]] = {}
-    for e, d in cells:
-        now, forced, base = grid[e][d], d in ix.forced_work[e], day_req.get((e, d), 0)
-        published = ix.previous[e] if ix.previous is not None else None
-        was = published[d] if published is not None else OFF
-        keep = []
-        for s in ix.allowed[e][d]:
-            c = first_head(d, s)
-            if s in (now, was) or forced or c is None or c + base + cell_req.get((e, d, s), 0) <= 0:
-                keep.append(s)
-        out[(e, d)] = keep
-    return out
+    def cost(e: int, d: int, s: int) -> int | None:
+        c = first_head(d, s)
+        return None if c is None else c + day_req.get((e, d), 0) + cell_req.get((e, d, s), 0)
+
+    return {(e, d): _narrowed(ix, e, d, grid[e][d], partial(cost, e, d)) for e, d in cells}
 
 
 def _cost_expr(built: Built, e: int, costs: _RowCosts) -> cp_model.LinearExprT:
@@ -771,7 +767,7 @@ def _neighbourhood(
             return rng.sample(range(E), k)
         d, s = target
         able = [e for e in range(E) if s in ix.allowed[e][d]]
-        if SLACK_FIRST and (k == 1 or SLACK_ALL):
+        if SLACK_FIRST and k == 1:
             # one row re-solved for a shortfall: someone with the minutes left
             # to take the shift, when anyone has them (Instance12: demand is
             # above the contracts' total, the others can only swap shifts)
