@@ -52,7 +52,7 @@ def test_generate_runs_and_keeps_pins_and_leave(unit: Any) -> None:
     r, people, world = unit["roster"], unit["people"], unit["world"]
     h.time_off(people[1], D + timedelta(days=2), D + timedelta(days=4))
     pinned = h.entry(r, people[2], D + timedelta(days=6), unit["night"], pinned=True)
-    run = services.generate(world.coordinator_a, r.pk, time_limit_s=5)
+    run = services.generate(world.coordinator_a, r.pk, time_limit_s=15)
     assert run.status == RunStatus.QUEUED
     with pytest.raises(errors.Conflict):
         services.generate(world.coordinator_a, r.pk, time_limit_s=5)
