@@ -124,8 +124,56 @@ def test_a_row_freed_for_a_shortfall_goes_to_someone_with_minutes_left() -> None
     grid: Grid = [[0, 0, OFF, OFF], [0, OFF, OFF, OFF]]
     st = search._State(ix, SolveParams(time_limit=5, workers=1, seed=0), time.monotonic() + 5, 0.0, random.Random(0))
     for seed in range(20):
-        free = search._neighbourhood(st, random.Random(seed), grid, "row", 1.0, targeted=True)
+        free = search._neighbourhood(st, random.Random(seed), grid, "row", 1.0, focus="short")
         assert [any(row) for row in free] == [False, True]
+
+
+def test_a_neighbourhood_around_a_broken_request_frees_the_asker_and_who_could_swap() -> None:
+    # P0 asks for day 1 off (weight 2) and for shift N on day 3 (weight 1)
+    # and gets neither; P1 works D on day 1, P2 may not work D: two-person
+    # neighbourhoods around a broken request free P0 with someone who may
+    # work the shift in question that day
+    days = 4
+    p = problem(
+        days,
+        [staff("P0"), staff("P1"), staff("P2", max_shifts={"D": 0})],
+        [Demand(d, "D", preferred=1, under_weight=100, over_weight=1) for d in range(days)],
+        shifts=[DAY, NIGHT],
+        requests=[Request("P0", 1, None, on=False, weight=2), Request("P0", 3, "N", on=True, weight=1)],
+    )
+    ix = index_problem(p)
+    grid: Grid = [[0, 0, OFF, OFF], [OFF, OFF, 0, 0], [OFF, OFF, OFF, OFF]]
+    assert sorted(set(search._broken_requests(ix, grid))) == [(0, 1, 0), (0, 3, 1)]
+    assert search._broken_requests(ix, grid).count((0, 1, 0)) == 2  # once per unit of weight
+    st = search._State(ix, SolveParams(time_limit=5, workers=1, seed=0), time.monotonic() + 5, 0.0, random.Random(0))
+    freed = set()
+    for seed in range(30):
+        free = search._neighbourhood(st, random.Random(seed), grid, "staff", 2.0 * days, focus="request")
+        people = tuple(e for e, row in enumerate(free) if any(row))
+        assert people[0] == 0 and len(people) == 2
+        freed.add(people)
+    assert freed == {(0, 1), (0, 2)}  # P2 only for the N asked on day 3
+
+
+def test_a_weekdays_neighbourhood_frees_the_same_days_of_every_week_around_a_shortfall() -> None:
+    # three weeks, cover short on day 12 (a Saturday) only
+    days = 21
+    p = problem(
+        days,
+        [staff(f"P{i}") for i in range(6)],
+        [Demand(d, "D", preferred=1 + (d == 12), under_weight=100, over_weight=1) for d in range(days)],
+    )
+    ix = index_problem(p)
+    grid: Grid = [[0 if d % 6 == e else OFF for d in range(days)] for e in range(6)]
+    st = search._State(ix, SolveParams(time_limit=5, workers=1, seed=0), time.monotonic() + 5, 0.0, random.Random(0))
+    for seed in range(30):
+        free = search._neighbourhood(st, random.Random(seed), grid, "weekdays", 18.0, focus="short")
+        freed_days = sorted({d for row in free for d, f in enumerate(row) if f})
+        weekdays = {d % 7 for d in freed_days}
+        assert 12 in freed_days and 1 <= len(weekdays) <= 3
+        assert freed_days == [d for d in range(days) if d % 7 in weekdays]  # every week alike
+        rows = [row for row in free if any(row)]
+        assert len(rows) >= 2 and all(row == rows[0] for row in rows)
 
 
 def _constructed(seed: int) -> tuple[random.Random, Indexed, Grid]:
@@ -315,9 +363,9 @@ def test_neighbourhood_choice_shares_time_not_picks() -> None:
     # two arms that gain at the same rate per second, one taking four times
     # as long per try: each gets about half of the time, so the slow one is
     # picked about a fifth of the time
-    bandit = search._Bandit([("fast", False), ("slow", False)])
-    bandit.reward(("fast", False), 0.01, 0.5)
-    bandit.reward(("slow", False), 0.04, 2.0)
+    bandit = search._Bandit([("fast", ""), ("slow", "")])
+    bandit.reward(("fast", ""), 0.01, 0.5)
+    bandit.reward(("slow", ""), 0.04, 2.0)
     rng = random.Random(0)
     picks = [bandit.pick(rng)[0] for _ in range(4000)]
     assert 0.15 < picks.count("slow") / len(picks) < 0.25

@@ -13,10 +13,11 @@ worker, and large-neighbourhood search (LNS) around the incumbent
    stopped when its bound is still useless at 30 % of the time.
 3. LNS lanes until the deadline, one per free core, on a shared incumbent:
    free a neighbourhood (a window of days, a few people, a block of both, the
-   shift types of a window, or one person's row), fix every other cell,
-   re-solve with the incumbent as hint, keep the result if the exact
-   evaluation is not worse.  Kinds are chosen adaptively; sizes grow when
-   the sub-problem is solved to optimality and shrink when it times out.
+   same weekdays of every week, the shift types of a window, or one person's
+   row), at random or around a shortfall or a broken request, fix every
+   other cell, re-solve with the incumbent as hint, keep the result if the
+   exact evaluation is not worse.  Kinds are chosen adaptively; sizes grow
+   when the sub-problem is solved to optimality and shrink when it times out.
 4. When LNS stalls on an instance within ``WHOLE_MODEL_LIMIT``, every core
    polishes the whole model from the incumbent for a while (``_polish``),
    then LNS resumes.
@@ -104,6 +105,11 @@ ROW_IMPROVING_ONLY = True
 #: ... and the staff and block neighbourhoods only the shifts whose cover the
 #: fixed cells leave short, and the ones worked now (``_region_domains``)
 REGION_IMPROVING_ONLY = True
+#: neighbourhoods are also freed around broken requests (Instance12: the
+#: shortfalls left are the best known's, the requests are not)
+REQUEST_FOCUS = True
+#: a neighbourhood of the same weekdays of every week ("weekdays")
+WEEKDAYS = True
 #: share of the time limit the construction of the first roster may take
 CONSTRUCT_SHARE = 0.3
 
@@ -742,20 +748,45 @@ def _minutes_left(ix: Indexed, grid: Grid, e: int) -> int:
     return limit - sum(ix.length[s] for s in grid[e] if s != OFF)
 
 
-def _neighbourhood(
-    st: _State, rng: random.Random, grid: Grid, kind: str, cells: float, targeted: bool
-) -> list[list[bool]]:
-    """Free cells around a shortfall of the incumbent (``targeted``, when
-    there is one) or at random.  Targeted: the window holds an under-covered
-    day, and the staff are people allowed to work that shift that day."""
+def _broken_requests(ix: Indexed, grid: Grid) -> list[tuple[int, int, int]]:
+    """(person, day, shift) of every request the incumbent breaks, once per
+    unit of weight: the shift asked for (any allowed one when the request
+    names none), or the one worked against an off request."""
+    out: list[tuple[int, int, int]] = []
+    for r in ix.requests:
+        sh = grid[r.staff][r.day]
+        hit = sh != OFF and (r.shift is None or sh == r.shift)
+        if hit == r.on:
+            continue
+        if not r.on:
+            out.extend([(r.staff, r.day, sh)] * r.weight)
+        elif r.shift is not None:
+            out.extend([(r.staff, r.day, r.shift)] * r.weight)
+        elif ix.allowed[r.staff][r.day]:
+            out.extend([(r.staff, r.day, ix.allowed[r.staff][r.day][0])] * r.weight)
+    return out
+
+
+def _neighbourhood(st: _State, rng: random.Random, grid: Grid, kind: str, cells: float, focus: str) -> list[list[bool]]:
+    """Free cells around a shortfall of the incumbent (focus ``short``), a
+    request it breaks (``request``), or at random (``""`` or when there is
+    none).  Around a shortfall, the window holds the under-covered day and
+    the staff are people allowed to work that shift that day; around a broken
+    request, the same for the shift in question, with the person who asked."""
     ix = st.ix
     H, E = ix.H, ix.E
     free = [[False] * H for _ in range(E)]
     target: tuple[int, int] | None = None
-    if targeted:
+    asker: int | None = None
+    if focus == "short":
         short = _shortfalls(ix, grid)
         if short:
             target = rng.choice(short)
+    elif focus == "request":
+        broken = _broken_requests(ix, grid)
+        if broken:
+            asker, d, s = rng.choice(broken)
+            target = (d, s)
 
     def window(ln: int) -> int:
         if target is None:
@@ -766,14 +797,16 @@ def _neighbourhood(
         if target is None:
             return rng.sample(range(E), k)
         d, s = target
-        able = [e for e in range(E) if s in ix.allowed[e][d]]
+        able = [e for e in range(E) if s in ix.allowed[e][d] and e != asker]
         if SLACK_FIRST and k == 1:
             # one row re-solved for a shortfall: someone with the minutes left
             # to take the shift, when anyone has them (Instance12: demand is
             # above the contracts' total, the others can only swap shifts)
             with_slack = [e for e in able if _minutes_left(ix, grid, e) >= ix.length[s]]
             able = with_slack or able
-        picked = rng.sample(able, min(len(able), max(1, k // 2)))
+        picked = rng.sample(able, min(len(able), max(1, k // 2 - (asker is not None))))
+        if asker is not None:
+            picked.insert(0, asker)
         rest = [e for e in range(E) if e not in set(picked)]
         return picked + rng.sample(rest, min(len(rest), k - len(picked)))
 
@@ -790,6 +823,18 @@ def _neighbourhood(
         k = max(2, min(E, round(cells / H)))
         for e in people(k):
             free[e] = [True] * H
+    elif kind == "weekdays":
+        # the same days of every week (a weekend, say) for some or all staff:
+        # moves that trade one week's weekend against another's, out of reach
+        # of a window of consecutive days
+        span = rng.randint(1, 3)
+        per_person = span * math.ceil(H / 7)
+        k = max(2, min(E, int(cells / per_person)))
+        first = rng.randrange(7) if target is None else (target[0] - rng.randrange(span)) % 7
+        for e in people(k):
+            for d in range(H):
+                if (d - first) % 7 < span:
+                    free[e][d] = True
     else:  # block: some staff over a window
         k = max(2, min(E, int(math.sqrt(cells * E / H))))
         ln = max(2, min(H, int(cells / k)))
@@ -832,12 +877,12 @@ class _Bandit:
     depends on the instance (measured: the shift-type repair pays on
     Instance20, wastes a quarter of the time on Instance12)."""
 
-    def __init__(self, arms: list[tuple[str, bool]]) -> None:
+    def __init__(self, arms: list[tuple[str, str]]) -> None:
         self.arms = arms
-        self.weight: dict[tuple[str, bool], float | None] = dict.fromkeys(arms)
-        self.duration: dict[tuple[str, bool], float] = dict.fromkeys(arms, 1.0)
+        self.weight: dict[tuple[str, str], float | None] = dict.fromkeys(arms)
+        self.duration: dict[tuple[str, str], float] = dict.fromkeys(arms, 1.0)
 
-    def pick(self, rng: random.Random) -> tuple[str, bool]:
+    def pick(self, rng: random.Random) -> tuple[str, str]:
         untried = [a for a in self.arms if self.weight[a] is None]
         if untried:
             return untried[0]
@@ -846,7 +891,7 @@ class _Bandit:
         floor = BANDIT_FLOOR * mean if mean > 0 else 1.0
         return rng.choices(self.arms, [(w + floor) / self.duration[a] for a, w in zip(self.arms, ws, strict=True)])[0]
 
-    def reward(self, arm: tuple[str, bool], gain: float, seconds: float) -> None:
+    def reward(self, arm: tuple[str, str], gain: float, seconds: float) -> None:
         seconds = max(seconds, 0.01)
         rate = gain / seconds
         old = self.weight[arm]
@@ -868,9 +913,12 @@ def _lns(st: _State, lane: int = 0) -> None:
     # "row": one person over the whole horizon against everyone else's rows,
     # with the construction's linear row objective (no cover model: cheap on
     # a year of 150 people, where "staff" neighbourhoods time out)
-    kinds = ["days", "staff", "block", "types", "row"]
-    # the shift-type repair frees whole windows; targeting adds nothing to it
-    bandit = _Bandit([(k, t) for k in kinds for t in ((False,) if k == "types" else (False, True))])
+    kinds = ["days", "staff", "block", "types", "row"] + (["weekdays"] if WEEKDAYS and ix.H >= 14 else [])
+    # the shift-type repair frees whole windows: a focus adds nothing to it;
+    # one row re-solved against the others cannot give anyone a request
+    focuses = {k: ["", "short"] + (["request"] if REQUEST_FOCUS and k not in ("types", "row") else []) for k in kinds}
+    focuses["types"] = [""]
+    bandit = _Bandit([(k, f) for k in kinds for f in focuses[k]])
     total_cells = ix.E * ix.H
     size = dict.fromkeys(kinds, float(min(START_CELLS, total_cells)))
     size["types"] = float(min(4 * START_CELLS, total_cells))
@@ -891,13 +939,13 @@ def _lns(st: _State, lane: int = 0) -> None:
             base, before = st.grid, st.objective
         assert base is not None and before is not None
         arm = bandit.pick(rng)
-        kind, targeted = arm
+        kind, focus = arm
         t_it = time.monotonic()
-        free = _neighbourhood(st, rng, base, kind, size[kind], targeted)
+        free = _neighbourhood(st, rng, base, kind, size[kind], focus)
         if kind == "row":
             built = _row_model(ix, base, free)
         else:
-            narrow = REGION_IMPROVING_ONLY and kind in ("staff", "block")
+            narrow = REGION_IMPROVING_ONLY and kind in ("staff", "block", "weekdays")
             built = build_model(ix, base, free, domains=_region_domains(ix, base, free) if narrow else None)
             if kind == "types":
                 for (e, d), wv in built.work.items():
@@ -927,7 +975,7 @@ def _lns(st: _State, lane: int = 0) -> None:
             if found is not None and found < before:
                 gain = (before - found) / max(1, before)
                 st.note(
-                    f"lns[{lane}] {it} {kind}{'*' if targeted else ''} {size[kind]:.0f}: {before} -> {found}"
+                    f"lns[{lane}] {it} {kind}{'*' if focus == 'short' else '+' if focus else ''} {size[kind]:.0f}: {before} -> {found}"
                     f" (best {st.objective})"
                 )
         bandit.reward(arm, gain, time.monotonic() - t_it)
