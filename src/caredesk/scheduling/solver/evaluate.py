@@ -196,9 +196,7 @@ def evaluate(ix: Indexed, grid: Grid) -> Evaluation:
                 b["cover_over"] += dm.over_weight * (n - dm.preferred)
 
     for r in ix.requests:
-        v = grid[r.staff][r.day]
-        hit = v != OFF if r.shift is None else v == r.shift
-        if hit != r.on:
+        if not r.met(grid[r.staff][r.day]):
             b["requests"] += r.weight
 
     for f in ix.fairness:

@@ -36,6 +36,11 @@ class IRequest:
     on: bool
     weight: int
 
+    def met(self, cell: int) -> bool:
+        """Whether a roster cell (shift index or ``OFF``) meets the request."""
+        worked = cell != OFF if self.shift is None else cell == self.shift
+        return worked == self.on
+
 
 @dataclass
 class IFairness:

@@ -755,8 +755,7 @@ def _broken_requests(ix: Indexed, grid: Grid) -> list[tuple[int, int, int]]:
     out: list[tuple[int, int, int]] = []
     for r in ix.requests:
         sh = grid[r.staff][r.day]
-        hit = sh != OFF and (r.shift is None or sh == r.shift)
-        if hit == r.on:
+        if r.met(sh):
             continue
         if not r.on:
             out.extend([(r.staff, r.day, sh)] * r.weight)
@@ -916,8 +915,10 @@ def _lns(st: _State, lane: int = 0) -> None:
     kinds = ["days", "staff", "block", "types", "row"] + (["weekdays"] if WEEKDAYS and ix.H >= 14 else [])
     # the shift-type repair frees whole windows: a focus adds nothing to it;
     # one row re-solved against the others cannot give anyone a request
-    focuses = {k: ["", "short"] + (["request"] if REQUEST_FOCUS and k not in ("types", "row") else []) for k in kinds}
-    focuses["types"] = [""]
+    focuses = {
+        k: [""] if k == "types" else ["", "short"] + (["request"] if REQUEST_FOCUS and k != "row" else [])
+        for k in kinds
+    }
     bandit = _Bandit([(k, f) for k in kinds for f in focuses[k]])
     total_cells = ix.E * ix.H
     size = dict.fromkeys(kinds, float(min(START_CELLS, total_cells)))
