@@ -39,6 +39,16 @@ Guard = Callable[[str, int], "Lit | None"]
 Terms = list[tuple[int, Lit]]
 
 
+def head_delta(dm: IDemand, n: int) -> int:
+    """The change of a demand's cost from ``n`` to ``n + 1`` people."""
+    delta = 0
+    if n < dm.minimum:
+        delta -= ELASTIC_WEIGHT if dm.minimum_weight is None else dm.minimum_weight
+    if dm.preferred is not None:
+        delta += -dm.under_weight if n < dm.preferred else dm.over_weight
+    return delta
+
+
 def set_hints(model: cp_model.CpModel, values: dict[int, int]) -> None:
     """Add hints by variable index, straight into the proto: ``add_hint``
     per variable was a tenth of the Python time of a neighbourhood of

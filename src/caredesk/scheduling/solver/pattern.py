@@ -1,4 +1,6 @@
-"""Work/off pattern of one person: a tiny CP-SAT model over ``H`` booleans.
+"""Work/off patterns: of one person (``work_pattern``, a tiny CP-SAT model
+over ``H`` booleans) or of everyone at once against the cover counted in
+heads per day (``roster_patterns``).
 
 Finding any feasible row directly on the shift-level model is hard for CP-SAT
 when the minimum hours are tight (Instance22: 232-234 of 328 available days
@@ -9,19 +11,40 @@ sequence and counting rules on the work/off pattern alone solve in about
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 from ortools.sat.python import cp_model
 
-from .indexed import OFF, Indexed
+from .build import head_delta
+from .indexed import OFF, IDemand, Indexed
 from .model import Boundary
 
 
 def work_pattern(ix: Indexed, e: int, seconds: float, seed: int = 0, workers: int = 1) -> list[int] | None:
     """Per day, the length in minutes of the shift to work (0 = off), obeying
     person ``e``'s day-level rules, or None if none was found in time."""
-    H = ix.H
     m = cp_model.CpModel()
+    _, chosen = _pattern_rules(m, ix, e)
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = max(0.05, seconds)
+    solver.parameters.num_workers = workers
+    solver.parameters.random_seed = seed
+    code = solver.solve(m)
+    if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    out = [0] * ix.H
+    for d, ys_d in chosen.items():
+        for L, y in ys_d.items():
+            if (y == 1) if isinstance(y, int) else solver.boolean_value(y):
+                out[d] = L
+    return out
+
+
+def _pattern_rules(m: cp_model.CpModel, ix: Indexed, e: int) -> tuple[list[Any], dict[int, dict[int, Any]]]:
+    """Person ``e``'s day-level rules in ``m``: per day the work literal (or
+    a 0/1 constant), and per day the literals of the shift lengths worked."""
+    H = ix.H
     hist = [0 if v == OFF else 1 for v in ix.history[e]]
     outside: int | None = None if ix.boundary is Boundary.OPEN else 0
     w: list[Any] = []
@@ -129,16 +152,74 @@ def work_pattern(ix: Indexed, e: int, seconds: float, seed: int = 0, workers: in
                 m.add_max_equality(b, lits)
                 flags.append(b)
         m.add(sum(flags) <= mw)
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = max(0.05, seconds)
-    solver.parameters.num_workers = workers
-    solver.parameters.random_seed = seed
+    return w, chosen
+
+
+def roster_patterns(ix: Indexed, solver: cp_model.CpSolver) -> list[list[bool]] | None:
+    """Who works which day, for everyone at once: every person's day-level
+    rules (``_pattern_rules``) and the cover counted in heads per day, solved
+    by ``solver`` (the caller sets its limits), or None if nothing was found.
+
+    Which shift each head works is left out: the heads on a day fill the
+    day's demands in order of what a missing head costs, so the cover term
+    is a sum of ordered booleans (``_day_cover``).  Requests for a day count
+    exactly; a request for a shift counts as one for the day, and one
+    against a shift is left to the shift-level model.  The shift-level model
+    with these days fixed is much smaller than the whole model: this is a
+    first roster where the whole model is out of reach (decision 0006)."""
+    m = cp_model.CpModel()
+    work = [_pattern_rules(m, ix, e)[0] for e in range(ix.E)]
+    costs: list[Any] = []
+    for d in range(ix.H):
+        costs.extend(_day_cover(m, ix, d, [row[d] for row in work]))
+    for r in ix.requests:
+        v = work[r.staff][r.day]
+        if isinstance(v, int) or (r.shift is not None and not r.on):
+            continue
+        costs.append((-r.weight if r.on else r.weight) * v)
+    m.minimize(sum(costs))
     code = solver.solve(m)
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
-    out = [0] * H
-    for d, ys_d in chosen.items():
-        for L, y in ys_d.items():
-            if (y == 1) if isinstance(y, int) else solver.boolean_value(y):
-                out[d] = L
-    return out
+    return [[bool(v) if isinstance(v, int) else solver.boolean_value(v) for v in row] for row in work]
+
+
+def _day_cover(m: cp_model.CpModel, ix: Indexed, d: int, works: list[Any]) -> list[Any]:
+    """Day ``d``'s cover cost over the heads working it.  Each head a demand
+    still gains from (up to its minimum or preferred level) is a unit worth
+    that gain (``head_delta``); the heads fill the dearest units first
+    (ordered booleans), and heads beyond every unit cost the cheapest
+    over-cover weight among the shifts that may be worked that day.  With
+    one demand per shift and one shift, this is the whole model's cover
+    cost exactly."""
+    units: list[int] = []
+    for s in range(ix.S):
+        for i in ix.demands_at.get((d, s), ()):
+            dm = ix.demands[i]
+            level = max(dm.minimum, dm.preferred or 0)
+            units.extend(gain for k in range(level) if (gain := -head_delta(dm, k)) > 0)
+    workable = {s for e in range(ix.E) for s in ix.allowed[e][d]}
+    over_weight = min(
+        (min((_over_weight(ix.demands[i]) for i in ix.demands_at.get((d, s), ())), default=0) for s in workable),
+        default=0,
+    )
+    units.sort(reverse=True)
+    heads = sum(works)
+    filled = [m.new_bool_var(f"u{d}_{k}") for k in range(len(units))]
+    for a, b in itertools.pairwise(filled):
+        m.add_implication(b, a)
+    terms: list[Any] = [-u * y for u, y in zip(units, filled, strict=True)]
+    if not over_weight:
+        m.add(sum(filled) <= heads)
+        return terms
+    over = m.new_int_var(0, ix.E, f"over{d}")
+    m.add(sum(filled) + over == heads)
+    if filled:
+        m.add(over == 0).only_enforce_if(filled[-1].Not())
+    terms.append(over_weight * over)
+    return terms
+
+
+def _over_weight(dm: IDemand) -> int:
+    """What a head beyond the demand's levels costs."""
+    return dm.over_weight if dm.preferred is not None else 0
