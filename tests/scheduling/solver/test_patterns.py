@@ -148,9 +148,25 @@ def test_construct_by_days_offers_a_roster_no_worse_than_the_first(monkeypatch: 
 def test_solve_takes_the_days_route_where_the_whole_model_is_out_of_reach(monkeypatch: pytest.MonkeyPatch) -> None:
     ix_problem = _two_shift_problem(1).problem
     monkeypatch.setattr(search, "WHOLE_MODEL_LIMIT", 0)
+    monkeypatch.setattr(search, "BY_DAYS_MIN_SIZE", 0)
     result = search.solve(ix_problem, SolveParams(time_limit=6, workers=2, seed=1))
     assert any("construct by days" in line for line in result.log)
     assert result.objective is not None
     assert evaluate(
         index_problem(ix_problem), search.grid_from_roster(index_problem(ix_problem), result.roster)
     ).feasible
+
+
+def test_a_solve_has_stalled_after_as_long_again_without_a_gain(monkeypatch: pytest.MonkeyPatch) -> None:
+    clock = [100.0]
+    monkeypatch.setattr(search.time, "monotonic", lambda: clock[0])
+    stalled = search._Stalled(100.0)
+    clock[0] = 101.0
+    assert not stalled.now()  # nothing found yet, within the minimum
+    clock[0] = 100.0 + search.DAYS_STALL_SECONDS + 0.1
+    assert stalled.now()
+    stalled.last = 110.0  # last gain 10 s after the start
+    clock[0] = 119.0
+    assert not stalled.now()
+    clock[0] = 120.5
+    assert stalled.now()

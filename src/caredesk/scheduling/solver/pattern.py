@@ -155,10 +155,13 @@ def _pattern_rules(m: cp_model.CpModel, ix: Indexed, e: int) -> tuple[list[Any],
     return w, chosen
 
 
-def roster_patterns(ix: Indexed, solver: cp_model.CpSolver) -> list[list[bool]] | None:
+def roster_patterns(
+    ix: Indexed, solver: cp_model.CpSolver, on_solution: cp_model.CpSolverSolutionCallback | None = None
+) -> list[list[bool]] | None:
     """Who works which day, for everyone at once: every person's day-level
     rules (``_pattern_rules``) and the cover counted in heads per day, solved
-    by ``solver`` (the caller sets its limits), or None if nothing was found.
+    by ``solver`` (the caller sets its limits; ``on_solution`` sees each
+    solution), or None if nothing was found.
 
     Which shift each head works is left out: the heads on a day fill the
     day's demands in order of what a missing head costs, so the cover term
@@ -178,7 +181,7 @@ def roster_patterns(ix: Indexed, solver: cp_model.CpSolver) -> list[list[bool]] 
             continue
         costs.append((-r.weight if r.on else r.weight) * v)
     m.minimize(sum(costs))
-    code = solver.solve(m)
+    code = solver.solve(m, on_solution)
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
     return [[bool(v) if isinstance(v, int) else solver.boolean_value(v) for v in row] for row in work]

@@ -122,12 +122,19 @@ CONSTRUCT_SHARE = 0.3
 #: second first roster built from the days (``_construct_by_days``), this
 #: share of it to choosing the days
 PATTERN_SHARE = 0.6
-#: the construction from days is used (off: measurements without it)
+#: the construction from days is used (off: measurements without it) on
+#: models above this size; below, the whole model's LP guides the search
+#: (with it at 60 s, seed 1: Instance7 1 063, Instance9 444, Instance10
+#: 4 634, no better than without, and the whole model starts later)
 BY_DAYS = True
+BY_DAYS_MIN_SIZE = WHOLE_MODEL_LIMIT
 #: ... when the first construction has left at least this share of its
 #: budget (Instance19 at 60 s: 15 of 18 s for the rows, 4 438 with the 3 s
 #: left to the days, 4 252 with them given to the neighbourhood search)
 BY_DAYS_MIN_SHARE = 0.5
+#: the day-level solve stops when it has gone on without a gain for as long
+#: as its last gain took, and at least this long (``_Stalled``)
+DAYS_STALL_SECONDS = 2.0
 
 
 @dataclass
@@ -470,7 +477,8 @@ def _construct_by_days(st: _State, budget: float) -> None:
     ix = st.ix
     end_time = time.monotonic() + budget
     solver = _solver(st.params, PATTERN_SHARE * budget, st.params.seed, st.total_workers)
-    works = _watched(st, solver, partial(roster_patterns, ix, solver))
+    stalled = _Stalled(time.monotonic())
+    works = _watched(st, solver, partial(roster_patterns, ix, solver, stalled), stalled.now)
     if works is None:
         st.note("construct by days: no day-level roster in time")
         return
@@ -490,15 +498,37 @@ def _construct_by_days(st: _State, budget: float) -> None:
         st.offer(built.extract(solver, grid))
 
 
-def _watched(st: _State, solver: cp_model.CpSolver, run: Callable[[], _T]) -> _T:
+class _Stalled(cp_model.CpSolverSolutionCallback):
+    """Sees a solve's solutions; ``now()`` tells when it has gone on for as
+    long without a gain as it took to reach its last one (at least
+    ``DAYS_STALL_SECONDS``).  The day-level model of Instance12 is within 2
+    of its bound at 10 s and gains nothing more by 60 s."""
+
+    def __init__(self, start: float) -> None:
+        super().__init__()
+        self.start = self.last = start
+
+    def on_solution_callback(self) -> None:
+        self.last = time.monotonic()
+
+    def now(self) -> bool:
+        t = time.monotonic()
+        return t - self.last > max(DAYS_STALL_SECONDS, self.last - self.start)
+
+
+def _watched(
+    st: _State, solver: cp_model.CpSolver, run: Callable[[], _T], stop_when: Callable[[], bool] | None = None
+) -> _T:
     """``run()``, a long solve by ``solver``, with the stop request polled
     meanwhile (``_State.left`` stops the running solvers): the Stop button
-    ends it within a fraction of a second."""
+    ends it within a fraction of a second; so does ``stop_when()``."""
     done = threading.Event()
 
     def watch() -> None:
         while not done.wait(0.2):
             st.left()
+            if stop_when is not None and stop_when():
+                solver.stop_search()
 
     watcher = threading.Thread(target=watch, daemon=True)
     st.running.append(solver)
@@ -1118,7 +1148,7 @@ def solve(problem: Problem, params: SolveParams | None = None) -> SolveResult:
             construct_end = time.monotonic() + budget
             _construct(st, budget)
             left = construct_end - time.monotonic()
-            if st.grid is not None and size > WHOLE_MODEL_LIMIT and BY_DAYS and left >= BY_DAYS_MIN_SHARE * budget:
+            if st.grid is not None and size > BY_DAYS_MIN_SIZE and BY_DAYS and left >= BY_DAYS_MIN_SHARE * budget:
                 _construct_by_days(st, left)
         whole_model = size <= WHOLE_MODEL_LIMIT or (st.grid is None and size <= FULL_MODEL_LIMIT)
         if whole_model and params.workers >= 2 and not st.stop:
