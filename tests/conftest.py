@@ -102,6 +102,12 @@ def make_user(
 
 @pytest.fixture
 def world(db: Any) -> World:
+    return build_world()
+
+
+def build_world() -> World:
+    """Two sites, A (a hospital) and B (a care home), with a person of every
+    role; the database must be open to the caller."""
     from caredesk.org.models import Bed, Room, Site, Unit
 
     site_a = Site.objects.create(
@@ -117,7 +123,7 @@ def world(db: Any) -> World:
     bed_a = Bed.objects.create(room=room_a, label="A")
     room_b = Room.objects.create(unit=ltc_b, name="B101", position=1)
     bed_b = Bed.objects.create(room=room_b, label="A")
-    w = World(
+    return World(
         site_a=site_a,
         site_b=site_b,
         icu_a=icu_a,
@@ -142,7 +148,6 @@ def world(db: Any) -> World:
         auditor_b=make_user("auditor_b", role="auditor", site=site_b),
         superuser=make_user("root_admin", is_superuser=True, is_staff=True),
     )
-    return w
 
 
 def bearer(user: Any) -> dict[str, str]:
