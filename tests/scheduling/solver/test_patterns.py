@@ -157,15 +157,22 @@ def test_solve_takes_the_days_route_where_the_whole_model_is_out_of_reach(monkey
     ).feasible
 
 
-def test_a_solve_has_stalled_after_as_long_again_without_a_gain(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_solve_has_stalled_after_its_first_solution_and_as_long_again_without_a_gain(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     clock = [100.0]
     monkeypatch.setattr(search.time, "monotonic", lambda: clock[0])
     stalled = search._Stalled(100.0)
-    clock[0] = 101.0
-    assert not stalled.now()  # nothing found yet, within the minimum
-    clock[0] = 100.0 + search.DAYS_STALL_SECONDS + 0.1
+    clock[0] = 130.0
+    assert not stalled.now()  # nothing found yet: only the time limit stops it
+    clock[0] = 100.5
+    stalled.on_solution_callback()  # a first solution at once
+    clock[0] = 100.5 + search.DAYS_STALL_SECONDS - 0.1
+    assert not stalled.now()  # within the minimum
+    clock[0] = 100.5 + search.DAYS_STALL_SECONDS + 0.1
     assert stalled.now()
-    stalled.last = 110.0  # last gain 10 s after the start
+    clock[0] = 110.0
+    stalled.on_solution_callback()  # last gain 10 s after the start
     clock[0] = 119.0
     assert not stalled.now()
     clock[0] = 120.5
