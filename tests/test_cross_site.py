@@ -145,6 +145,13 @@ def wrote_only_own_token(seen: CaptureQueriesContext, user: Any) -> bool:
     return True
 
 
+def assert_site_a_kept(world: World, before: str, seen: CaptureQueriesContext, outsider: str, what: str) -> None:
+    """Site A's rows are as ``before``, unless the calls ``seen`` could not
+    have changed them."""
+    if not wrote_only_own_token(seen, world.persona(outsider)):
+        assert site_a_state(world) == before, f"{what} by {outsider} changed site A"
+
+
 @pytest.fixture(scope="module")
 def walk_media(tmp_path_factory: Any) -> Any:
     return tmp_path_factory.mktemp("walk") / "media"
@@ -272,8 +279,7 @@ def test_api_route_gives_another_site_nothing(walk, client, method, path, outsid
     assert not leaks(response.content), f"{method} {url} leaked {leaks(response.content)} to {outsider}"
     if "{" in path:
         assert response.status_code in (403, 404), f"{method} {url} answered {response.status_code} to {outsider}"
-    if not wrote_only_own_token(seen, world.persona(outsider)):
-        assert site_a_state(world) == before, f"{method} {url} by {outsider} changed site A"
+    assert_site_a_kept(world, before, seen, outsider, f"{method} {url}")
     # Control: the same request by an administrator (or, for personal records
     # such as API tokens, their owner) reaches real data.
     personal = "{token_id}" in path or "{notification_id}" in path
@@ -338,8 +344,7 @@ def test_page_gives_another_site_nothing(walk, client, name, route, outsider):
                 assert response.status_code in (403, 404, 405), (
                     f"{method.upper()} {url} answered {response.status_code}"
                 )
-    if not wrote_only_own_token(seen, world.persona(outsider)):
-        assert site_a_state(world) == before, f"{url} changed site A for {outsider}"
+    assert_site_a_kept(world, before, seen, outsider, url)
     if "<int:" in route:
         client.force_login(world.nurse_a if "notification_id" in route else world.superuser)
         control = client.get(url)
